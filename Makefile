@@ -1,0 +1,43 @@
+# ogi: make help lists the targets.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help venv data reports test lint bench lab clean
+
+help: ## List the targets
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}'
+
+venv: $(STAMP) ## Create .venv and install ogi with dev extras (re-runs only when pyproject.toml changes)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -e '.[dev]'
+	touch $(STAMP)
+
+data: $(STAMP) ## Extract data/raw into data/processed
+	mkdir -p data/processed
+	$(BIN)/ogi extract data/raw --out data/processed
+
+reports: venv data ## Build everything (for now: extract the data)
+# >>> RENDER: report rendering will be added here; for now `make reports` is exactly `make data`. <<<
+
+test: venv ## Run the test suite
+	$(BIN)/python -m pytest -q
+
+lint: venv ## Lint with ruff
+	$(BIN)/ruff check analysis tests benchmarks
+
+bench: venv ## Run the extraction benchmark
+	$(BIN)/python benchmarks/extract.py
+
+lab: venv ## Open JupyterLab on notebooks/
+	$(BIN)/jupyter lab --allow-root notebooks/
+
+clean: ## Remove the venv, caches and generated outputs
+	rm -rf $(VENV) data/processed build dist *.egg-info .pytest_cache .ruff_cache .hypothesis
+	rm -f reports/*.html reports/*.csv
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
