@@ -1,0 +1,138 @@
+"""Blocks of values -> template rows, by fuzzy label matching in printed order.
+
+A table region is cut into *blocks*: a run of value tokens and the label text printed before it.
+Rows are matched to blocks by a monotone alignment (dynamic programming) that maximises label
+similarity. Similarity weighs each character bigram of a row's label by how rare it is among the
+table's labels, so the shared tail "政府信息公开申请数量" counts for little and "本年新收" for a
+lot; typos, wraps and variant wording cost only the bigrams they touch.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from ..template import Layout, Row
+from .tokens import CJK, Token
+
+MIN_SCORE = 0.34
+ORDINAL_BONUS = 0.15
+
+_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）]|\d+[.．、])")
+_PAREN = re.compile(r"[（(][^)）]*[)）]")
+_KEEP = re.compile(r"[\u4e00-\u9fffA-Za-z]")
+
+
+@dataclass
+class Block:
+    label_tokens: list[Token] = field(default_factory=list)
+    values: list[Token] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return "".join(t.raw for t in self.label_tokens if t.kind == "text")
+
+    @property
+    def ordinal(self) -> int | None:
+        ords = [t for t in self.label_tokens if t.kind == "ord"]
+        return int(ords[-1].raw) if ords else None
+
+
+def blocks_of(tokens: list[Token]) -> list[Block]:
+    """Cut tokens into blocks. A value run whose label has no Chinese text (a stray cell from a
+    merged label column, a value list interrupted by punctuation) joins the previous block: the
+    reading stage then sees the extra value and decides whether the rules allow dropping it."""
+    blocks: list[Block] = []
+    cur = Block()
+    for t in tokens:
+        if t.kind in ("num", "blank"):
+            cur.values.append(t)
+            continue
+        if cur.values:
+            blocks.append(cur)
+            cur = Block()
+        cur.label_tokens.append(t)
+    if cur.values:
+        blocks.append(cur)
+    merged: list[Block] = []
+    for b in blocks:
+        if merged and not CJK.search(b.label):
+            merged[-1].values.extend(b.values)
+            merged[-1].label_tokens.extend(b.label_tokens)
+        else:
+            merged.append(b)
+    return merged
+
+
+def _clean(s: str) -> str:
+    return "".join(_KEEP.findall(s))
+
+
+def _bigrams(s: str) -> frozenset[str]:
+    if len(s) < 2:
+        return frozenset({s}) if s else frozenset()
+    return frozenset(s[i:i + 2] for i in range(len(s) - 1))
+
+
+def row_aliases(row: Row) -> tuple[str, ...]:
+    """The label as printed, its core without numbering or parenthetical notes, and variants."""
+    base = _NUMBERING.sub("", row.zh)
+    out = [_clean(base), _clean(_PAREN.sub("", base))]
+    out.extend(_clean(a) for a in row.aliases)
+    return tuple(dict.fromkeys(a for a in out if a))
+
+
+@cache
+def _weights(layout: Layout) -> tuple[dict[str, float], tuple[tuple[frozenset[str], ...], ...]]:
+    alias_grams = tuple(tuple(_bigrams(a) for a in row_aliases(r)) for r in layout.rows)
+    df: dict[str, int] = {}
+    for grams in alias_grams:
+        for g in frozenset().union(*grams):
+            df[g] = df.get(g, 0) + 1
+    return {g: 1.0 / n for g, n in df.items()}, alias_grams
+
+
+def similarity(layout: Layout, row_index: int, block: Block) -> float:
+    weights, alias_grams = _weights(layout)
+    seg = _bigrams(_clean(block.label))
+    best = 0.0
+    for grams in alias_grams[row_index]:
+        total = sum(weights[g] for g in grams)
+        if total:
+            best = max(best, sum(weights[g] for g in grams & seg) / total)
+    want = layout.rows[row_index].ordinal
+    got = block.ordinal
+    if want is not None and got is not None:
+        best += ORDINAL_BONUS if want == got else -ORDINAL_BONUS
+    return best
+
+
+def align(layout: Layout, blocks: list[Block]) -> tuple[dict[int, int], float]:
+    """Best monotone matching rows -> blocks. Returns ({row index: block index}, total score)."""
+    nr, nb = len(layout.rows), len(blocks)
+    sim = [[similarity(layout, i, blocks[j]) for j in range(nb)] for i in range(nr)]
+    # dp[i][j]: best score using the first i rows and the first j blocks.
+    dp = [[0.0] * (nb + 1) for _ in range(nr + 1)]
+    move = [[0] * (nb + 1) for _ in range(nr + 1)]  # 0 skip row, 1 skip block, 2 match
+    for i in range(1, nr + 1):
+        for j in range(1, nb + 1):
+            best, how = dp[i - 1][j], 0
+            if dp[i][j - 1] > best:
+                best, how = dp[i][j - 1], 1
+            s = sim[i - 1][j - 1]
+            if s >= MIN_SCORE and dp[i - 1][j - 1] + s > best:
+                best, how = dp[i - 1][j - 1] + s, 2
+            dp[i][j], move[i][j] = best, how
+    match: dict[int, int] = {}
+    i, j = nr, nb
+    while i > 0 and j > 0:
+        how = move[i][j]
+        if how == 2:
+            match[i - 1] = j - 1
+            i, j = i - 1, j - 1
+        elif how == 1:
+            j -= 1
+        else:
+            i -= 1
+    return match, dp[nr][nb]

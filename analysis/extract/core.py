@@ -1,0 +1,284 @@
+"""Extract stage: Document -> values with provenance, checks and a status.
+
+load: the Document's text (normalised character-for-character, so spans stay valid);
+process: metadata, template, then each table read from every candidate region and every printed
+form, keeping the reading that explains the most cells; derived group totals; checks;
+save: a :class:`ReportResult` whose ``to_json`` is the public JSON contract of ``ogi extract``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ..read import Document, ReadError, read_bytes, read_path
+from ..template import Layout, load
+from ..validate import run_checks
+from .align import Block, align, blocks_of
+from .locate import Region, candidate_regions
+from .metadata import detect_template, read_metadata
+from .readings import RowReadings, row_readings
+from .solve import CellRead, solve
+from .tokens import normalise, tokenize
+
+EXTRACTOR_VERSION = "1"
+
+TABLES = ("t2", "t3", "t4")
+
+
+@dataclass
+class ValueRecord:
+    """One cell: the value as printed (or None) and where it came from."""
+
+    key: str
+    value: int | float | None
+    status: str
+    raw: str | None = None
+    line: int | None = None
+    span: tuple[int, int] | None = None
+    origin: str | None = None
+    candidates: list = field(default_factory=list)
+    note: str = ""
+
+
+@dataclass
+class TableRead:
+    table: str
+    layout: Layout | None
+    region: Region | None
+    cells: dict[str, CellRead]
+    score: float
+
+    @property
+    def known(self) -> int:
+        return sum(1 for c in self.cells.values() if c.value is not None or c.status == "blank")
+
+
+@dataclass
+class ReportResult:
+    path: str
+    sha256: str | None
+    status: str  # ok, flagged, not_a_report, unreadable (and reader statuses: needs_ocr, ...)
+    reason: str = ""
+    meta: dict = field(default_factory=dict)
+    template: str | None = None
+    template_evidence: str = ""
+    encoding: str | None = None
+    format: str | None = None
+    records: dict[str, ValueRecord] = field(default_factory=dict)
+    checks: list[dict] = field(default_factory=list)
+    tables: dict[str, dict] = field(default_factory=dict)
+
+    @property
+    def values(self) -> dict[str, int | float | None]:
+        return {k: r.value for k, r in self.records.items()}
+
+    @property
+    def value_status(self) -> dict[str, str]:
+        return {k: r.status for k, r in self.records.items()}
+
+    def to_json(self) -> dict:
+        return {
+            "path": self.path,
+            "sha256": self.sha256,
+            "status": self.status,
+            "reason": self.reason,
+            "extractor_version": EXTRACTOR_VERSION,
+            **{k: self.meta.get(k) for k in ("region", "parent", "province", "agency", "scope", "year",
+                                            "publication_date", "title")},
+            "template": self.template,
+            "template_evidence": self.template_evidence,
+            "encoding": self.encoding,
+            "format": self.format,
+            "values": self.values,
+            "value_status": {k: s for k, s in self.value_status.items() if s != "ok"},
+            "provenance": {k: _prov_json(r) for k, r in self.records.items() if r.raw is not None},
+            "ambiguous": {k: {"candidates": [_num(c) for c in r.candidates], "note": r.note}
+                          for k, r in self.records.items() if r.status == "ambiguous"},
+            "checks": self.checks,
+            "tables": self.tables,
+        }
+
+
+def _num(v: object) -> int | float | None:
+    if isinstance(v, Decimal):
+        return float(v)
+    return v  # type: ignore[return-value]
+
+
+def _prov_json(r: ValueRecord) -> dict:
+    return {"line": r.line, "span": list(r.span) if r.span else None, "raw": r.raw, "origin": r.origin}
+
+
+# ------------------------------------------------------------------------------------------------
+def _read_rows(layout: Layout, blocks: list[Block], match: dict[int, int]) -> dict[int, RowReadings]:
+    rows: dict[int, RowReadings] = {}
+    for i, row in enumerate(layout.rows):
+        if i not in match:
+            continue
+        keys = {c.key for c in row.cells}
+        local = [r for r in layout.rules if set(r.keys) <= keys]
+        rows[i] = row_readings(blocks[match[i]].values, row.cells, local)
+    return rows
+
+
+def read_table(text: str, region: Region, layout: Layout) -> TableRead:
+    tokens = tokenize(text, region.start, region.end)
+    if layout.table == "t4":
+        # 表四 prints its fifteen numbers on one row below a header without digits.
+        values = [t for t in tokens if t.kind in ("num", "blank")]
+        blocks = [Block(values=values)] if values else []
+        match, score = ({0: 0}, 1.0) if values else ({}, 0.0)
+    else:
+        blocks = blocks_of(tokens)
+        match, score = align(layout, blocks)
+    cells = solve(layout, _read_rows(layout, blocks, match))
+    return TableRead(layout.table, layout, region, cells, score)
+
+
+def _better(a: TableRead | None, b: TableRead) -> bool:
+    if a is None:
+        return True
+    ka = (a.known, _rules_ok(a), a.score)
+    kb = (b.known, _rules_ok(b), b.score)
+    return kb > ka
+
+
+def _rules_ok(t: TableRead) -> int:
+    assert t.layout is not None
+    n = 0
+    for rule in t.layout.rules:
+        vals = [t.cells[k].value for k in rule.keys]
+        if None not in vals and sum(vals[: len(rule.lhs)]) == sum(vals[len(rule.lhs):]):
+            n += 1
+    return n
+
+
+def best_table(text: str, table: str, template: str) -> TableRead | None:
+    spec = load()
+    forms = spec.t3_forms(template) if table == "t3" else ("split",)
+    best: TableRead | None = None
+    for region in candidate_regions(text, table):
+        for form in forms:
+            cand = read_table(text, region, spec.layout(table, template, form))
+            if _better(best, cand):
+                best = cand
+    return best
+
+
+# ------------------------------------------------------------------------------------------------
+def _record(doc: Document, cell: CellRead) -> ValueRecord:
+    value = _num(cell.value)
+    rec = ValueRecord(cell.key, value, cell.status, candidates=list(cell.candidates), note=cell.note)
+    if cell.part is not None:
+        line = doc.line_of(cell.part.start)
+        rec.raw = doc.text[cell.part.start:cell.part.end]
+        rec.line = line
+        rec.span = (cell.part.start, cell.part.end)
+        rec.origin = doc.origin_of(line)
+    return rec
+
+
+def _derive_t3(records: dict[str, ValueRecord], template: str, form: str) -> None:
+    """Group totals of 表三 (status ``derived``), and the sub-rows of a (六) printed as one row."""
+    spec = load()
+    layout = spec.layout("t3", template, form)
+    members: dict[str, list[str]] = {}
+    for r in layout.rows:
+        if r.group:
+            members.setdefault(r.group, []).append(r.key)
+    for g in spec.t3_groups():
+        for c in spec.t3_columns():
+            key = f"t3.{g['key']}.{c['key']}"
+            if key in records:
+                continue  # printed (2019's (六)其他处理)
+            parts = [records.get(f"t3.{m}.{c['key']}") for m in members.get(g["group"], [])]
+            vals = [p.value if p else None for p in parts]
+            ok = parts and None not in vals
+            records[key] = ValueRecord(key, sum(vals) if ok else None, "derived",  # type: ignore[arg-type]
+                                       note=f"sum of {', '.join(members.get(g['group'], []))}")
+    if template == "2021" and form == "single":
+        for sub in ("other_no_correction", "other_no_fee", "other_other"):
+            for c in spec.t3_columns():
+                key = f"t3.{sub}.{c['key']}"
+                total = records[f"t3.other_total.{c['key']}"].value
+                if total == 0:
+                    records[key] = ValueRecord(key, 0, "derived",
+                                               note="(六)其他处理 printed as one row with 0: every sub-row is 0")
+                else:
+                    records[key] = ValueRecord(key, None, "missing",
+                                               note="(六)其他处理 printed as one row; sub-rows not printed")
+
+
+def extract_document(doc: Document) -> ReportResult:
+    text = normalise(doc.text)
+    meta = read_metadata(text)
+    template, evidence = detect_template(text, meta.year)
+    result = ReportResult(doc.path, doc.sha256, "ok", meta=meta.__dict__.copy(), template=template,
+                          template_evidence=evidence, encoding=doc.encoding, format=doc.format)
+    layouts: list[Layout] = []
+    t3_form = "single" if template == "2019" else "split"
+    for table in TABLES:
+        read = best_table(text, table, template)
+        if read is None or read.known == 0:
+            layout = load().layout(table, template, t3_form if table == "t3" else "split")
+            for cell in layout.cells:
+                result.records[cell.key] = ValueRecord(cell.key, None, "missing", note=f"{table} not found")
+            result.tables[table] = {"found": False}
+            layouts.append(layout)
+            continue
+        assert read.layout is not None and read.region is not None
+        layouts.append(read.layout)
+        if table == "t3":
+            t3_form = read.layout.form
+        for key, cell in read.cells.items():
+            result.records[key] = _record(doc, cell)
+        result.tables[table] = {
+            "found": True,
+            "form": read.layout.form,
+            "lines": [doc.line_of(read.region.start), doc.line_of(max(read.region.start, read.region.end - 1))],
+            "label_score": round(read.score, 3),
+        }
+    _derive_t3(result.records, template, t3_form)
+    result.checks = run_checks(layouts, result.values)
+    _set_status(result)
+    return result
+
+
+def _set_status(result: ReportResult) -> None:
+    if not any(t.get("found") for t in result.tables.values()):
+        result.status = "not_a_report"
+        result.reason = "none of 表二/表三/表四 was found in the text"
+        return
+    problems = []
+    unknown = [k for k, r in result.records.items() if r.status in ("ambiguous", "missing")]
+    if unknown:
+        problems.append(f"{len(unknown)} values unknown (ambiguous or missing)")
+    failed = [c for c in result.checks if c["ok"] is False]
+    if failed:
+        problems.append(f"{len(failed)} checks fail: " + "; ".join(f"{c['rule']}[{c['where']}]" for c in failed[:5]))
+    missing_tables = [t for t, info in result.tables.items() if not info.get("found")]
+    if missing_tables:
+        problems.append("tables not found: " + ", ".join(missing_tables))
+    if problems:
+        result.status = "flagged"
+        result.reason = "; ".join(problems)
+
+
+def extract_text(text: str, path: str = "<text>") -> ReportResult:
+    """Extract from a string (tests, synthetic reports)."""
+    return extract_document(read_bytes(text.encode("utf-8"), path))
+
+
+def extract_path(path: str) -> ReportResult:
+    """Read and extract one file. Never raises for bad input: the status says what went wrong."""
+    try:
+        doc = read_path(path)
+    except ReadError as e:
+        return ReportResult(str(path), None, e.status, reason=str(e))
+    except OSError as e:
+        return ReportResult(str(path), None, "unreadable", reason=f"cannot open: {e}")
+    try:
+        return extract_document(doc)
+    except Exception as e:  # noqa: BLE001 - one bad document must never stop a batch
+        return ReportResult(str(path), doc.sha256, "error", reason=f"extractor failed: {type(e).__name__}: {e}")

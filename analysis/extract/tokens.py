@@ -1,0 +1,124 @@
+"""Text -> tokens: values, blank markers, row ordinals and label text, each with its span.
+
+Normalisation is character-for-character (full-width digits and punctuation to ASCII, ideographic
+space to space) so that every offset in the normalised text is an offset in the decoded document:
+provenance spans never drift.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+# Full-width ASCII block U+FF01..U+FF5E maps 1:1 onto U+0021..U+007E.
+_FW = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+_FW.update({0x3000: 0x20, 0x2212: ord("-"), 0x2014: 0x2014, 0x00A0: 0x20})
+_TRANS = str.maketrans(_FW)
+
+# Page furniture of PDF viewers and page-flip sites ("第10页", "- 10 -", "Page 3 of 9"). These carry
+# digits that are not cell values, so they are blanked out before tokenising.
+NOISE = re.compile(
+    r"第\s*\d+\s*页(?:\s*[/／共]\s*\d+\s*页?)?"
+    r"|(?:(?<=\n)|^)[ \t]*[-—–][ \t]*\d+[ \t]*[-—–][ \t]*"
+    r"|[Pp]age\s*\d+(?:\s*of\s*\d+)?"
+    r"|\{\{[^}]*\}\}",
+    re.M,
+)
+
+# A row ordinal: one digit and a dot directly before label text ("2.其他法律…"). Only one digit:
+# the template's sub-rows are numbered 1-8, and in fused text "…00000002.其他" the digits before
+# the ordinal belong to the previous row.
+ORDINAL = re.compile(r"(\d)\s*[.．、](?=\s*[\u4e00-\u9fff“\"「(（])")
+
+NUMBER = re.compile(r"[+\-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
+
+# A number followed by a unit or preceded by 第 is prose inside the table region ("包括 7 条",
+# "2023 年"), not a cell. 元 is deliberately absent: the 2019 procurement cell prints "…元".
+PROSE_AFTER = re.compile(r"\s*(?:[件条个次项篇期名人家份年月日号余多%％]|万(?!元)|千|亿)")
+PROSE_BEFORE = "第"
+
+# Markers that fill a cell with "no value": kept apart from 0.
+BLANK_MARKERS = frozenset({"/", "—", "——", "-", "–", "－", "无", "空", "…", "--", "/ "})
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def normalise(text: str) -> str:
+    """Same length as ``text``: full-width -> ASCII, ideographic space -> space."""
+    return text.translate(_TRANS)
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    kind: str  # "num", "blank", "ord", "text"
+    start: int
+    end: int
+    raw: str  # as printed (normalised characters)
+
+    @property
+    def digits(self) -> str:
+        """The number without thousands separators (sign and decimal point kept)."""
+        return self.raw.replace(",", "")
+
+
+def parse_number(s: str) -> int | Decimal:
+    s = s.replace(",", "")
+    return Decimal(s) if "." in s else int(s)
+
+
+def blank_out(text: str, start: int, end: int) -> str:
+    """The slice text[start:end] with page furniture replaced by spaces (same length)."""
+    chunk = text[start:end]
+    return NOISE.sub(lambda m: " " * len(m.group()), chunk)
+
+
+def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
+    """Tokens of ``text[start:end]`` (already normalised), spans relative to ``text``."""
+    end = len(text) if end is None else end
+    chunk = blank_out(text, start, end)
+    tokens: list[Token] = []
+    pos = 0
+    for m in ORDINAL.finditer(chunk):
+        tokens.extend(_tokenize_plain(chunk, pos, m.start(), start))
+        tokens.append(Token("ord", start + m.start(), start + m.end(), m.group(1)))
+        pos = m.end()
+    tokens.extend(_tokenize_plain(chunk, pos, len(chunk), start))
+    return tokens
+
+
+def _tokenize_plain(chunk: str, a: int, b: int, base: int) -> list[Token]:
+    out: list[Token] = []
+    pos = a
+    for m in NUMBER.finditer(chunk, a, b):
+        s, e = m.start(), m.end()
+        if s > pos:
+            out.extend(_text_tokens(chunk, pos, s, base))
+        raw = m.group()
+        # A leading "-" glued to text ("增/减-18") is a sign only in signed cells; keep it, the
+        # reading stage decides. A "-" preceded by a digit run ("2648-18538") starts a new value.
+        if _is_prose_number(chunk, s, e, b):
+            out.append(Token("text", base + s, base + e, raw))
+        else:
+            out.append(Token("num", base + s, base + e, raw))
+        pos = e
+    if pos < b:
+        out.extend(_text_tokens(chunk, pos, b, base))
+    return out
+
+
+def _is_prose_number(chunk: str, s: int, e: int, limit: int) -> bool:
+    if s > 0 and chunk[s - 1] == PROSE_BEFORE:
+        return True
+    return bool(PROSE_AFTER.match(chunk, e, limit))
+
+
+def _text_tokens(chunk: str, a: int, b: int, base: int) -> list[Token]:
+    """Split non-numeric text on whitespace; standalone blank markers become blank tokens."""
+    out: list[Token] = []
+    for m in re.finditer(r"\S+", chunk[a:b]):
+        word = m.group()
+        s = base + a + m.start()
+        kind = "blank" if word in BLANK_MARKERS else "text"
+        out.append(Token(kind, s, s + len(word), word))
+    return out
