@@ -5,3 +5,10 @@ check rows) -> dataset (tidy tables) -> analysis -> notebooks -> render.
 """
 
 __version__ = "0.1.0"
+
+
+def load_dataset(path: str = "data/processed"):
+    """The processed dataset (reports, values, checks, dictionary) as pandas DataFrames."""
+    from .dataset import load_dataset as _load
+
+    return _load(path)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
 
 from ..template import Layout, Row
 from .tokens import CJK, Token
@@ -83,35 +82,63 @@ def row_aliases(row: Row) -> tuple[str, ...]:
     return tuple(dict.fromkeys(a for a in out if a))
 
 
-@cache
-def _weights(layout: Layout) -> tuple[dict[str, float], tuple[tuple[frozenset[str], ...], ...]]:
-    alias_grams = tuple(tuple(_bigrams(a) for a in row_aliases(r)) for r in layout.rows)
-    df: dict[str, int] = {}
-    for grams in alias_grams:
-        for g in frozenset().union(*grams):
-            df[g] = df.get(g, 0) + 1
-    return {g: 1.0 / n for g, n in df.items()}, alias_grams
+@dataclass(frozen=True)
+class _LabelIndex:
+    """Per layout, computed once per process: for each label bigram, the (row, alias, weight)
+    entries it contributes to, and each alias's total weight."""
+
+    postings: dict[str, tuple[tuple[int, int, float], ...]]
+    totals: tuple[tuple[float, ...], ...]
+    ordinals: tuple[int | None, ...]
 
 
-def similarity(layout: Layout, row_index: int, block: Block) -> float:
-    weights, alias_grams = _weights(layout)
-    seg = _bigrams(_clean(block.label))
-    best = 0.0
-    for grams in alias_grams[row_index]:
-        total = sum(weights[g] for g in grams)
-        if total:
-            best = max(best, sum(weights[g] for g in grams & seg) / total)
-    want = layout.rows[row_index].ordinal
-    got = block.ordinal
-    if want is not None and got is not None:
-        best += ORDINAL_BONUS if want == got else -ORDINAL_BONUS
-    return best
+_INDEX: dict[tuple[str, str, str], _LabelIndex] = {}
+
+
+def _index(layout: Layout) -> _LabelIndex:
+    key = (layout.table, layout.template, layout.form)
+    if key not in _INDEX:
+        alias_grams = [[_bigrams(a) for a in row_aliases(r)] for r in layout.rows]
+        df: dict[str, int] = {}
+        for grams in alias_grams:
+            for g in frozenset().union(*grams):
+                df[g] = df.get(g, 0) + 1
+        postings: dict[str, list[tuple[int, int, float]]] = {}
+        totals = []
+        for r, grams in enumerate(alias_grams):
+            totals.append(tuple(sum(1.0 / df[g] for g in gs) for gs in grams))
+            for a, gs in enumerate(grams):
+                for g in gs:
+                    postings.setdefault(g, []).append((r, a, 1.0 / df[g]))
+        _INDEX[key] = _LabelIndex({g: tuple(p) for g, p in postings.items()}, tuple(totals),
+                                  tuple(r.ordinal for r in layout.rows))
+    return _INDEX[key]
+
+
+def similarities(index: _LabelIndex, seg: frozenset[str], got: int | None) -> list[float]:
+    """Similarity of one block's label to every row: the weighted share of the row's best alias
+    found in the label, plus or minus a bonus when both print an ordinal."""
+    acc: dict[tuple[int, int], float] = {}
+    for g in seg:
+        for r, a, w in index.postings.get(g, ()):
+            acc[(r, a)] = acc.get((r, a), 0.0) + w
+    sims = [0.0] * len(index.totals)
+    for (r, a), w in acc.items():
+        share = w / index.totals[r][a]
+        sims[r] = max(sims[r], share)
+    if got is not None:
+        for r, want in enumerate(index.ordinals):
+            if want is not None and sims[r] > 0:
+                sims[r] += ORDINAL_BONUS if want == got else -ORDINAL_BONUS
+    return sims
 
 
 def align(layout: Layout, blocks: list[Block]) -> tuple[dict[int, int], float]:
     """Best monotone matching rows -> blocks. Returns ({row index: block index}, total score)."""
     nr, nb = len(layout.rows), len(blocks)
-    sim = [[similarity(layout, i, blocks[j]) for j in range(nb)] for i in range(nr)]
+    index = _index(layout)
+    by_block = [similarities(index, _bigrams(_clean(b.label)), b.ordinal) for b in blocks]
+    sim = [[by_block[j][i] for j in range(nb)] for i in range(nr)]
     # dp[i][j]: best score using the first i rows and the first j blocks.
     dp = [[0.0] * (nb + 1) for _ in range(nr + 1)]
     move = [[0] * (nb + 1) for _ in range(nr + 1)]  # 0 skip row, 1 skip block, 2 match

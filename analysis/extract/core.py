@@ -19,7 +19,7 @@ from .locate import Region, candidate_regions
 from .metadata import detect_template, read_metadata
 from .readings import RowReadings, row_readings
 from .solve import CellRead, solve
-from .tokens import normalise, tokenize
+from .tokens import Token, normalise, tokenize
 
 EXTRACTOR_VERSION = "1"
 
@@ -111,19 +111,24 @@ def _prov_json(r: ValueRecord) -> dict:
 
 
 # ------------------------------------------------------------------------------------------------
+_LOCAL_RULES: dict[tuple[str, str, str], list[list]] = {}
+
+
+def _local_rules(layout: Layout) -> list[list]:
+    """Per row, the rules whose cells all sit on that row (checked while reading the row)."""
+    key = (layout.table, layout.template, layout.form)
+    if key not in _LOCAL_RULES:
+        _LOCAL_RULES[key] = [[r for r in layout.rules if set(r.keys) <= {c.key for c in row.cells}]
+                             for row in layout.rows]
+    return _LOCAL_RULES[key]
+
+
 def _read_rows(layout: Layout, blocks: list[Block], match: dict[int, int]) -> dict[int, RowReadings]:
-    rows: dict[int, RowReadings] = {}
-    for i, row in enumerate(layout.rows):
-        if i not in match:
-            continue
-        keys = {c.key for c in row.cells}
-        local = [r for r in layout.rules if set(r.keys) <= keys]
-        rows[i] = row_readings(blocks[match[i]].values, row.cells, local)
-    return rows
+    local = _local_rules(layout)
+    return {i: row_readings(blocks[j].values, layout.rows[i].cells, local[i]) for i, j in match.items()}
 
 
-def read_table(text: str, region: Region, layout: Layout) -> TableRead:
-    tokens = tokenize(text, region.start, region.end)
+def read_table(tokens: list[Token], region: Region, layout: Layout) -> TableRead:
     if layout.table == "t4":
         # 表四 prints its fifteen numbers on one row below a header without digits.
         values = [t for t in tokens if t.kind in ("num", "blank")]
@@ -155,14 +160,23 @@ def _rules_ok(t: TableRead) -> int:
 
 
 def best_table(text: str, table: str, template: str) -> TableRead | None:
+    """Read every candidate region; keep the reading that explains the most cells.
+
+    The template's usual form of 表三 is tried first; the other printed form only when the usual
+    one leaves rows unfound (a 2021 report printing (六)其他处理 as one row)."""
     spec = load()
     forms = spec.t3_forms(template) if table == "t3" else ("split",)
     best: TableRead | None = None
     for region in candidate_regions(text, table):
-        for form in forms:
-            cand = read_table(text, region, spec.layout(table, template, form))
+        tokens = tokenize(text, region.start, region.end)
+        if not any(t.kind == "num" for t in tokens):
+            continue
+        for n, form in enumerate(forms):
+            cand = read_table(tokens, region, spec.layout(table, template, form))
             if _better(best, cand):
                 best = cand
+            if not any(c.status == "missing" for c in cand.cells.values()):
+                break
     return best
 
 

@@ -28,7 +28,7 @@ class Region:
 @cache
 def _patterns(table: str, which: str) -> re.Pattern[str]:
     pats = load().table(table)[which]
-    return re.compile("|".join(f"(?:{_spaced(p)})" for p in pats), re.M)
+    return re.compile("|".join(f"(?:{_spaced(p)})" for p in pats), re.MULTILINE)
 
 
 def _spaced(pattern: str) -> str:

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from ..template import load
 
-_HEADER_TITLE = re.compile(r"^(?:标题|title)\s*[:：]\s*(.+)$", re.M | re.I)
-_HEADER_DATE = re.compile(r"^(?:发布时间|发布日期|时间)\s*[:：]\s*(\d{4})-(\d{1,2})-(\d{1,2})", re.M)
+_HEADER_TITLE = re.compile(r"^(?:标题|title)\s*[:：]\s*(.+)$", re.MULTILINE | re.IGNORECASE)
+_HEADER_DATE = re.compile(r"^(?:发布时间|发布日期|时间)\s*[:：]\s*(\d{4})-(\d{1,2})-(\d{1,2})", re.MULTILINE)
 _YEAR_IN_TITLE = re.compile(r"(\d{4})\s*年")
 _PERIOD_YEAR = re.compile(r"统计(?:期限|时间|区间)?[^。\n]{0,12}?(\d{4})\s*年\s*1\s*月\s*1\s*日")
 _DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")

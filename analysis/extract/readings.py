@@ -151,10 +151,18 @@ def _drop_readings(tokens: list[Token], cells: tuple[Cell, ...], checker: _Check
         return RowReadings([], "drop", note=f"{m} values for {n} cells: too many ways to drop {m - n}")
     parts = [_token_part(t) for t in tokens]
     out: list[Reading] = []
-    for dropped in combinations(range(m), m - n):
+    seen: set[tuple] = set()
+    # Later tokens are dropped first: strays usually trail a row (a digit glued to the next label,
+    # a merged column's lone number before the next row). Readings with equal values are kept once,
+    # with the provenance of the first.
+    for dropped in reversed(list(combinations(range(m), m - n))):
         gone = set(dropped)
         reading = tuple(p for i, p in enumerate(parts) if i not in gone)
+        values = tuple(p.value for p in reading)
+        if values in seen:
+            continue
         if all(_valid_for_cell(p, c) for p, c in zip(reading, cells)) and checker.ok(list(reading), n):
+            seen.add(values)
             out.append(reading)
     return RowReadings(out, "drop", constrained=True, note=f"{m} values printed for {n} cells")
 

@@ -52,22 +52,24 @@ def _cross_rules(layout: Layout) -> list[Rule]:
 def _search(layout: Layout, rows: dict[int, RowReadings]) -> dict[int, list[Reading]] | None:
     """Readings of each multi-reading row that occur in some consistent solution; None if none."""
     fixed: dict[str, object] = {}
-    variable: list[int] = []
     for i, rr in rows.items():
         if len(rr.readings) == 1:
             for cell, part in zip(layout.rows[i].cells, rr.readings[0]):
                 fixed[cell.key] = part.value
-        elif len(rr.readings) > 1:
-            variable.append(i)
-    if not variable:
-        return {}
     row_of = {c.key: i for i, r in enumerate(layout.rows) for c in r.cells}
-    order = {row: n for n, row in enumerate(variable)}
-    checks: dict[int, list[Rule]] = {}
+    usable: list[tuple[Rule, set[int]]] = []
     for rule in _cross_rules(layout):
         rows_in = {row_of[k] for k in rule.keys}
-        if any(r not in rows or not rows[r].readings for r in rows_in):
-            continue  # a row of this rule was not read: the rule cannot speak
+        if all(r in rows and rows[r].readings for r in rows_in):  # else a row was not read
+            usable.append((rule, rows_in))
+    # Only rows that some usable rule touches can be narrowed; the others keep all readings.
+    touched = set().union(*(r for _, r in usable)) if usable else set()
+    variable = [i for i, rr in rows.items() if len(rr.readings) > 1 and i in touched]
+    if not variable:
+        return {}
+    order = {row: n for n, row in enumerate(variable)}
+    checks: dict[int, list[Rule]] = {}
+    for rule, rows_in in usable:
         var_rows = [order[r] for r in rows_in if r in order]
         if var_rows:
             checks.setdefault(max(var_rows), []).append(rule)
@@ -122,6 +124,11 @@ def solve(layout: Layout, rows: dict[int, RowReadings]) -> dict[str, CellRead]:
             continue
         readings = rr.readings
         note = rr.note
+        if rr.mode == "exact":  # the common case: one token per cell, nothing to decide
+            for cell, part in zip(row.cells, readings[0]):
+                out[cell.key] = (CellRead(cell.key, None, "blank", part=part, note=f"printed as {part.raw!r}")
+                                 if part.blank else CellRead(cell.key, part.value, "ok", part=part))
+            continue
         if len(readings) > 1 and narrowed is not None and i in narrowed:
             readings = narrowed[i]
             note = f"{rr.note}; narrowed by the table's column rules"

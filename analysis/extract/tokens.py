@@ -13,7 +13,7 @@ from decimal import Decimal
 
 # Full-width ASCII block U+FF01..U+FF5E maps 1:1 onto U+0021..U+007E.
 _FW = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
-_FW.update({0x3000: 0x20, 0x2212: ord("-"), 0x2014: 0x2014, 0x00A0: 0x20})
+_FW.update({0x3000: 0x20, 0x2212: ord("-"), 0x00A0: 0x20})
 _TRANS = str.maketrans(_FW)
 
 # Page furniture of PDF viewers and page-flip sites ("第10页", "- 10 -", "Page 3 of 9"). These carry
@@ -23,7 +23,7 @@ NOISE = re.compile(
     r"|(?:(?<=\n)|^)[ \t]*[-—–][ \t]*\d+[ \t]*[-—–][ \t]*"
     r"|[Pp]age\s*\d+(?:\s*of\s*\d+)?"
     r"|\{\{[^}]*\}\}",
-    re.M,
+    re.MULTILINE,
 )
 
 # A row ordinal: one digit and a dot directly before label text ("2.其他法律…"). Only one digit:
@@ -44,9 +44,12 @@ BLANK_MARKERS = frozenset({"/", "—", "——", "-", "–", "－", "无", "空"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
+_NEEDS = re.compile("[\uff01-\uff5e\u3000\u2212\u00a0]")
+
+
 def normalise(text: str) -> str:
     """Same length as ``text``: full-width -> ASCII, ideographic space -> space."""
-    return text.translate(_TRANS)
+    return text.translate(_TRANS) if _NEEDS.search(text) else text
 
 
 @dataclass(frozen=True, slots=True)
