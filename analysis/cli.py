@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from .extract import ReportResult, extract_path
-from .raw import ChecksumError, verify
+from .extract import ReportResult, extract_path, extractor_version
+from .raw import ChecksumError, sha256_file, sidecar_path, verify
 
 _SKIP_SUFFIXES = (".meta.json", ".expected.json")
 _SKIP_NAMES = {"manifest.csv", "README.md"}
@@ -24,8 +25,10 @@ def iter_inputs(paths: list[str]) -> Iterator[Path]:
     """Files named, and the report files inside directories named (sidecars and manifests skipped)."""
     for p in map(Path, paths):
         if p.is_dir():
+            # Listed before anything is written, so a cache or output inside the tree is not read.
             for f in sorted(p.rglob("*")):
-                if f.is_file() and not f.name.startswith(".") and f.name not in _SKIP_NAMES \
+                hidden = any(part.startswith(".") for part in f.relative_to(p).parts)
+                if f.is_file() and not hidden and f.name not in _SKIP_NAMES \
                         and not f.name.endswith(_SKIP_SUFFIXES):
                     yield f
         else:
@@ -43,27 +46,81 @@ def extract_one(path: Path) -> ReportResult:
     return extract_path(str(path))
 
 
+def has_sidecar(path: Path) -> bool:
+    return sidecar_path(path).exists()
+
+
+class Cache:
+    """Extraction results keyed by (content sha256, extractor version): unchanged inputs are not
+    read again. One small JSON file per entry, written atomically."""
+
+    def __init__(self, root: Path):
+        self.root = root
+
+    def _file(self, sha: str) -> Path:
+        return self.root / f"{sha}.{extractor_version()}.json"
+
+    def get(self, path: Path) -> dict | None:
+        try:
+            sha = sha256_file(path)
+            f = self._file(sha)
+            if not f.exists():
+                return None
+            obj = json.loads(f.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if has_sidecar(path):
+            try:
+                verify(path)
+            except (ChecksumError, OSError, ValueError):
+                return None
+        obj["path"] = str(path)  # the same content may sit under another name
+        return obj
+
+    def put(self, obj: dict) -> None:
+        if not obj.get("sha256"):
+            return  # unreadable inputs are cheap to retry and may be fixed on disk
+        self.root.mkdir(parents=True, exist_ok=True)
+        target = self._file(obj["sha256"])
+        tmp = target.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(obj, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, target)
+
+
+def run_extract(paths: list[str], cache: Cache | None = None) -> Iterator[dict]:
+    """Extraction results, one JSON-contract dict per input, in input order. Never raises for a bad
+    document: its status and reason say what went wrong."""
+    for path in list(iter_inputs(paths)):
+        if not path.exists():
+            yield ReportResult(str(path), None, "unreadable", reason="no such file").to_json()
+            continue
+        obj = cache.get(path) if cache else None
+        if obj is None:
+            obj = extract_one(path).to_json()
+            if cache:
+                cache.put(obj)
+        yield obj
+
+
 def _cmd_extract(args: argparse.Namespace) -> int:
     if not args.jsonl and not args.out:
         args.jsonl = True
-    results: list[ReportResult] = []
-    for path in iter_inputs(args.paths):
-        if not path.exists():
-            res = ReportResult(str(path), None, "unreadable", reason="no such file")
-        else:
-            res = extract_one(path)
+    cache_dir = args.cache or (Path(args.out) / ".cache" if args.out else None)
+    cache = Cache(Path(cache_dir)) if cache_dir and not args.no_cache else None
+    results: list[dict] = []
+    for obj in run_extract(args.paths, cache):
         if args.jsonl:
-            sys.stdout.write(json.dumps(res.to_json(), ensure_ascii=False) + "\n")
+            sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
             sys.stdout.flush()
         if args.out:
-            results.append(res)
+            results.append(obj)
     if args.out:
         from .dataset import frames, write_tables  # pandas only when tables are asked for
 
         written = write_tables(frames(results), args.out)
         by_status: dict[str, int] = {}
         for r in results:
-            by_status[r.status] = by_status.get(r.status, 0) + 1
+            by_status[r["status"]] = by_status.get(r["status"], 0) + 1
         summary = ", ".join(f"{n} {s}" for s, n in sorted(by_status.items()))
         print(f"extracted {len(results)} files ({summary}); wrote {len(written)} files to {args.out}",
               file=sys.stderr)
@@ -77,6 +134,8 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("paths", nargs="+", help="files or directories")
     ex.add_argument("--jsonl", action="store_true", help="print one JSON object per input (default)")
     ex.add_argument("--out", metavar="DIR", help="write tidy tables (CSV and Parquet) to DIR")
+    ex.add_argument("--cache", metavar="DIR", help="result cache (default: DIR/.cache with --out)")
+    ex.add_argument("--no-cache", action="store_true", help="read every input again")
     ex.set_defaults(func=_cmd_extract)
     return parser
 

@@ -22,13 +22,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from .extract import ReportResult
 from .template import load
 
 REPORT_COLUMNS = [
     "report_id", "path", "file", "sha256", "status", "reason", "region", "parent", "province", "agency",
     "scope", "year", "publication_date", "title", "template", "template_evidence", "encoding", "format",
-    "extractor_version", "n_values", "n_unknown", "n_checks_failed",
+    "extractor_version", "n_values", "n_unknown", "n_checks_failed", "duplicate_of", "dataset_use", "use_reason",
 ]
 VALUE_COLUMNS = [
     "report_id", "file", "region", "agency", "scope", "year", "key", "table", "row", "column", "value",
@@ -38,56 +37,92 @@ CHECK_COLUMNS = [
     "report_id", "file", "region", "year", "rule", "table", "where", "lhs", "rhs", "diff", "ok", "detail",
     "lhs_keys", "rhs_keys",
 ]
+_STATUS_RANK = {"ok": 0, "flagged": 1}
 
 
-def report_id(result: ReportResult) -> str:
-    """Stable id of a report: its content hash (short), or the path when unreadable."""
-    return (result.sha256 or "")[:16] or Path(result.path).name
+def report_id(obj: dict) -> str:
+    """Stable id of a report: its content hash (short), or the file name when unreadable."""
+    return (obj.get("sha256") or "")[:16] or Path(obj["path"]).name
 
 
-def _split_key(key: str) -> tuple[str, str, str]:
-    table, row, col = key.split(".", 2)
-    return table, row, col
-
-
-def report_row(result: ReportResult) -> dict:
-    j = result.to_json()
-    unknown = sum(1 for s in result.value_status.values() if s in ("ambiguous", "missing"))
-    failed = sum(1 for c in result.checks if c["ok"] is False)
-    row = {k: j.get(k) for k in REPORT_COLUMNS if k in j}
-    row.update(report_id=report_id(result), file=Path(result.path).name, n_values=len(result.records),
-               n_unknown=unknown, n_checks_failed=failed)
+def report_row(obj: dict) -> dict:
+    statuses = obj.get("value_status", {})
+    row = {k: obj.get(k) for k in REPORT_COLUMNS}
+    row.update(
+        report_id=report_id(obj), file=Path(obj["path"]).name, n_values=len(obj.get("values", {})),
+        n_unknown=sum(1 for s in statuses.values() if s in ("ambiguous", "missing")),
+        n_checks_failed=sum(1 for c in obj.get("checks", []) if c["ok"] is False),
+    )
     return row
 
 
-def value_rows(result: ReportResult) -> list[dict]:
-    rid, name = report_id(result), Path(result.path).name
-    meta = result.meta
+def value_rows(obj: dict) -> list[dict]:
+    rid, name = report_id(obj), Path(obj["path"]).name
+    statuses, prov = obj.get("value_status", {}), obj.get("provenance", {})
+    ambiguous, notes = obj.get("ambiguous", {}), obj.get("notes", {})
     rows = []
-    for key, r in result.records.items():
-        table, row, col = _split_key(key)
+    for key, value in obj.get("values", {}).items():
+        table, row, col = key.split(".", 2)
+        p = prov.get(key, {})
+        span = p.get("span") or (None, None)
+        cands = ambiguous.get(key, {}).get("candidates")
         rows.append({
-            "report_id": rid, "file": name, "region": meta.get("region"), "agency": meta.get("agency"),
-            "scope": meta.get("scope"), "year": meta.get("year"), "key": key, "table": table, "row": row,
-            "column": col, "value": None if r.value is None else float(r.value), "status": r.status,
-            "raw": r.raw, "line": r.line, "span_start": r.span[0] if r.span else None,
-            "span_end": r.span[1] if r.span else None, "origin": r.origin,
-            "candidates": json.dumps([float(c) for c in r.candidates]) if r.candidates else None,
-            "note": r.note or None,
+            "report_id": rid, "file": name, "region": obj.get("region"), "agency": obj.get("agency"),
+            "scope": obj.get("scope"), "year": obj.get("year"), "key": key, "table": table, "row": row,
+            "column": col, "value": None if value is None else float(value),
+            "status": statuses.get(key, "ok"), "raw": p.get("raw"), "line": p.get("line"),
+            "span_start": span[0], "span_end": span[1], "origin": p.get("origin"),
+            "candidates": json.dumps(cands) if cands else None, "note": notes.get(key),
         })
     return rows
 
 
-def check_rows(result: ReportResult) -> list[dict]:
-    rid, name = report_id(result), Path(result.path).name
-    out = []
-    for c in result.checks:
-        out.append({
-            "report_id": rid, "file": name, "region": result.meta.get("region"), "year": result.meta.get("year"),
-            **{k: c[k] for k in ("rule", "table", "where", "lhs", "rhs", "diff", "ok", "detail")},
-            "lhs_keys": " + ".join(c["lhs_keys"]), "rhs_keys": " + ".join(c["rhs_keys"]),
-        })
-    return out
+def check_rows(obj: dict) -> list[dict]:
+    rid, name = report_id(obj), Path(obj["path"]).name
+    return [{
+        "report_id": rid, "file": name, "region": obj.get("region"), "year": obj.get("year"),
+        **{k: c.get(k) for k in ("rule", "table", "where", "lhs", "rhs", "diff", "ok", "detail")},
+        "lhs_keys": " + ".join(map(str, c.get("lhs_keys", []))), "rhs_keys": " + ".join(map(str, c.get("rhs_keys", []))),
+    } for c in obj.get("checks", [])]
+
+
+def mark_duplicates(reports: pd.DataFrame) -> pd.DataFrame:
+    """Keep every report, and say which one the dataset uses.
+
+    Identical files (same sha256) are one report: later copies point to the first. Different files
+    for the same agency, scope and year (a re-published revision, or the same report saved as text
+    and as HTML) are both kept; the dataset uses the one that reads best: status ok before flagged,
+    then fewer unknown values, then fewer failed checks, then the file name.
+    """
+    df = reports.copy()
+    df["duplicate_of"] = None
+    df["dataset_use"] = df["status"].isin(list(_STATUS_RANK))
+    df["use_reason"] = None
+    df.loc[~df["dataset_use"], "use_reason"] = "not read as a report (" + df["status"].astype(str) + ")"
+    first: dict[str, str] = {}
+    for i, row in df.sort_values("path").iterrows():
+        sha = row["sha256"]
+        if sha and sha in first:
+            df.at[i, "duplicate_of"] = first[sha]
+            df.at[i, "dataset_use"] = False
+            df.at[i, "use_reason"] = f"identical copy of {first[sha]}"
+        elif sha:
+            first[sha] = row["report_id"]
+    live = df[df["dataset_use"] & df["agency"].notna() & df["year"].notna()]
+    for _, group in live.groupby(["agency", "scope", "year"], dropna=False):
+        if len(group) < 2:
+            continue
+        ranked = group.assign(_rank=group["status"].map(_STATUS_RANK)).sort_values(
+            ["_rank", "n_unknown", "n_checks_failed", "file"])
+        keep = ranked.index[0]
+        for i in ranked.index[1:]:
+            df.at[i, "dataset_use"] = False
+            df.at[i, "use_reason"] = (f"same agency and year as {df.at[keep, 'file']}, which reads better "
+                                      f"({df.at[keep, 'status']}, {df.at[keep, 'n_unknown']} unknown values "
+                                      f"vs {df.at[i, 'status']}, {df.at[i, 'n_unknown']})")
+        df.at[keep, "use_reason"] = f"preferred over {len(group) - 1} other file(s) for the same agency and year"
+    df.loc[df["dataset_use"] & df["use_reason"].isna(), "use_reason"] = "only report for its agency and year"
+    return df
 
 
 def dictionary() -> pd.DataFrame:
@@ -121,14 +156,15 @@ def dictionary() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def frames(results: Iterable[ReportResult]) -> dict[str, pd.DataFrame]:
+def frames(objs: Iterable[dict]) -> dict[str, pd.DataFrame]:
+    """Tidy tables from extraction results in the JSON contract of ``ogi extract --jsonl``."""
     reports, values, checks = [], [], []
-    for r in results:
-        reports.append(report_row(r))
-        values.extend(value_rows(r))
-        checks.extend(check_rows(r))
+    for obj in objs:
+        reports.append(report_row(obj))
+        values.extend(value_rows(obj))
+        checks.extend(check_rows(obj))
     return {
-        "reports": pd.DataFrame(reports, columns=REPORT_COLUMNS),
+        "reports": mark_duplicates(pd.DataFrame(reports, columns=REPORT_COLUMNS)),
         "values": pd.DataFrame(values, columns=VALUE_COLUMNS),
         "checks": pd.DataFrame(checks, columns=CHECK_COLUMNS),
         "dictionary": dictionary(),

@@ -84,3 +84,41 @@ def test_interrupted_write_leaves_previous_dataset(tmp_path, monkeypatch):
     assert pd.read_parquet(tmp_path / "reports.parquet")["a"].tolist() == [1]
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
     assert before  # the CSV was replaced atomically or not at all
+
+
+def test_unchanged_inputs_come_from_the_cache(tmp_path, monkeypatch, capsys):
+    from analysis import cli
+
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_bytes((RAW / "002_9d017863089d3b5a.txt").read_bytes())
+    out = tmp_path / "out"
+    assert main(["extract", str(src), "--out", str(out)]) == 0
+
+    def no_extraction(path):
+        raise AssertionError(f"{path} was extracted again although unchanged")
+
+    monkeypatch.setattr(cli, "extract_one", no_extraction)
+    assert main(["extract", str(src), "--out", str(out)]) == 0
+    assert load_dataset(out)["reports"]["status"].tolist() == ["ok"]
+    # A changed file is extracted again.
+    (src / "a.txt").write_bytes((RAW / "002_9d017863089d3b5a.txt").read_bytes() + b"\n")
+    with pytest.raises(AssertionError, match="extracted again"):
+        main(["extract", str(src), "--out", str(out)])
+
+
+def test_duplicates_are_kept_and_one_is_marked_for_use(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    data = (RAW / "002_9d017863089d3b5a.txt").read_bytes()
+    (src / "a.txt").write_bytes(data)
+    (src / "b.txt").write_bytes(data)  # identical copy
+    # a re-published revision: same agency and year, one 表四 cell blanked out
+    (src / "c.txt").write_bytes(data.replace(b"3\t1\t0\t0\t4\t0", b"3\t1\t/\t0\t4\t0"))
+    out = tmp_path / "out"
+    main(["extract", str(src), "--out", str(out)])
+    rep = load_dataset(out)["reports"].set_index("file")
+    assert rep.loc["b.txt", "duplicate_of"] == rep.loc["a.txt", "report_id"]
+    assert bool(rep.loc["a.txt", "dataset_use"]) and not bool(rep.loc["b.txt", "dataset_use"])
+    assert not bool(rep.loc["c.txt", "dataset_use"])
+    assert "a.txt" in rep.loc["c.txt", "use_reason"]

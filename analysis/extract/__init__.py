@@ -1,5 +1,6 @@
 """Extract stage: text -> values with provenance (see core.py for the flow)."""
 
-from .core import EXTRACTOR_VERSION, ReportResult, ValueRecord, extract_document, extract_path, extract_text
+from .core import ReportResult, ValueRecord, extract_document, extract_path, extract_text
+from .version import extractor_version
 
-__all__ = ["EXTRACTOR_VERSION", "ReportResult", "ValueRecord", "extract_document", "extract_path", "extract_text"]
+__all__ = ["ReportResult", "ValueRecord", "extract_document", "extract_path", "extract_text", "extractor_version"]

@@ -20,8 +20,7 @@ from .metadata import detect_template, read_metadata
 from .readings import RowReadings, row_readings
 from .solve import CellRead, solve
 from .tokens import Token, normalise, tokenize
-
-EXTRACTOR_VERSION = "1"
+from .version import extractor_version
 
 TABLES = ("t2", "t3", "t4")
 
@@ -83,7 +82,7 @@ class ReportResult:
             "sha256": self.sha256,
             "status": self.status,
             "reason": self.reason,
-            "extractor_version": EXTRACTOR_VERSION,
+            "extractor_version": extractor_version(),
             **{k: self.meta.get(k) for k in ("region", "parent", "province", "agency", "scope", "year",
                                             "publication_date", "title")},
             "template": self.template,
@@ -95,6 +94,7 @@ class ReportResult:
             "provenance": {k: _prov_json(r) for k, r in self.records.items() if r.raw is not None},
             "ambiguous": {k: {"candidates": [_num(c) for c in r.candidates], "note": r.note}
                           for k, r in self.records.items() if r.status == "ambiguous"},
+            "notes": {k: r.note for k, r in self.records.items() if r.note},
             "checks": self.checks,
             "tables": self.tables,
         }
