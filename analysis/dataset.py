@@ -5,7 +5,10 @@ Tables (one file each, ``.csv`` and ``.parquet``):
 * ``reports``    one row per input file: metadata, template, status and the reason for it;
 * ``values``     one row per (report, key): the value as printed or null, its status, and its
                  provenance (line, character span, raw text, origin in the original file);
-* ``checks``     one row per (report, rule): both sides, the difference, pass/fail;
+* ``checks``     one row per (report, rule): both sides, the difference, pass/fail; table rules
+                 (t2/t3/t4), prose-vs-table rules ("prose") and rules across years ("xyear");
+* ``narrative``  one row per fact stated in the prose, with its quote and line ("stated" or
+                 "derived" from prose, never mixed with table values);
 * ``dictionary`` one row per key: table, row, column, Chinese and English labels, unit.
 
 A file is written to a temporary name in the same directory and renamed over the old one, so an
@@ -22,6 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .narrative import Narrative, narrative_checks
 from .template import load
 
 REPORT_COLUMNS = [
@@ -35,7 +39,11 @@ VALUE_COLUMNS = [
 ]
 CHECK_COLUMNS = [
     "report_id", "file", "region", "year", "rule", "table", "where", "lhs", "rhs", "diff", "ok", "detail",
-    "lhs_keys", "rhs_keys",
+    "lhs_keys", "rhs_keys", "lhs_text", "rhs_text", "line", "quote",
+]
+NARRATIVE_COLUMNS = [
+    "report_id", "file", "region", "agency", "scope", "year", "key", "value", "status", "basis", "level",
+    "quote", "line", "span_start", "span_end", "continued", "detail",
 ]
 _STATUS_RANK = {"ok": 0, "flagged": 1}
 
@@ -77,13 +85,57 @@ def value_rows(obj: dict) -> list[dict]:
     return rows
 
 
-def check_rows(obj: dict) -> list[dict]:
+def _number(v: object) -> float | None:
+    return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+
+
+def _text(v: object) -> str | None:
+    """Non-numeric sides of a check (an interval, a list) as JSON text, so columns keep one type."""
+    return None if v is None or _number(v) is not None else json.dumps(v, ensure_ascii=False)
+
+
+def check_rows(obj: dict, checks: list[dict] | None = None) -> list[dict]:
     rid, name = report_id(obj), Path(obj["path"]).name
     return [{
         "report_id": rid, "file": name, "region": obj.get("region"), "year": obj.get("year"),
-        **{k: c.get(k) for k in ("rule", "table", "where", "lhs", "rhs", "diff", "ok", "detail")},
+        "rule": c.get("rule"), "table": c.get("table"), "where": c.get("where"),
+        "lhs": _number(c.get("lhs")), "rhs": _number(c.get("rhs")), "diff": _number(c.get("diff")),
+        "ok": c.get("ok"), "detail": c.get("detail"),
         "lhs_keys": " + ".join(map(str, c.get("lhs_keys", []))), "rhs_keys": " + ".join(map(str, c.get("rhs_keys", []))),
-    } for c in obj.get("checks", [])]
+        "lhs_text": _text(c.get("lhs")), "rhs_text": _text(c.get("rhs")), "line": c.get("line"),
+        "quote": c.get("quote"),
+    } for c in (obj.get("checks", []) if checks is None else checks)]
+
+
+def narrative_rows(obj: dict) -> list[dict]:
+    rid, name = report_id(obj), Path(obj["path"]).name
+    return [{
+        "report_id": rid, "file": name, "region": obj.get("region"), "agency": obj.get("agency"),
+        "scope": obj.get("scope"), "year": obj.get("year"), **{k: r.get(k) for k in NARRATIVE_COLUMNS[6:]},
+        "value": json.dumps(r.get("value"), ensure_ascii=False),
+        "continued": json.dumps(r.get("continued") or [], ensure_ascii=False),
+        "detail": json.dumps(r.get("detail") or {}, ensure_ascii=False, default=str),
+    } for r in obj.get("narrative_records", [])]
+
+
+def cross_year_checks(objs: list[dict], reports: pd.DataFrame) -> list[dict]:
+    """Rules between consecutive reports of one agency (结转 carried over, stated growth vs the
+    tables, 规范性文件 in force), over the reports the dataset uses."""
+    used = set(reports.loc[reports["dataset_use"], "report_id"])
+    by_agency: dict[tuple, dict[int, dict]] = {}
+    for obj in objs:
+        if report_id(obj) in used and obj.get("agency") and obj.get("year"):
+            by_agency.setdefault((obj["agency"], obj.get("scope")), {})[obj["year"]] = obj
+    rows: list[dict] = []
+    for years in by_agency.values():
+        for year, obj in years.items():
+            prev = years.get(year - 1)
+            if prev is None:
+                continue
+            narr = Narrative.from_records(obj.get("narrative_records", []), year)
+            xyear = [c for c in narrative_checks(narr, obj["values"], prev["values"]) if c["table"] == "xyear"]
+            rows.extend(check_rows(obj, xyear))
+    return rows
 
 
 def mark_duplicates(reports: pd.DataFrame) -> pd.DataFrame:
@@ -158,15 +210,20 @@ def dictionary() -> pd.DataFrame:
 
 def frames(objs: Iterable[dict]) -> dict[str, pd.DataFrame]:
     """Tidy tables from extraction results in the JSON contract of ``ogi extract --jsonl``."""
-    reports, values, checks = [], [], []
+    objs = list(objs)
+    reports, values, checks, narrative = [], [], [], []
     for obj in objs:
         reports.append(report_row(obj))
         values.extend(value_rows(obj))
         checks.extend(check_rows(obj))
+        narrative.extend(narrative_rows(obj))
+    report_df = mark_duplicates(pd.DataFrame(reports, columns=REPORT_COLUMNS))
+    checks.extend(cross_year_checks(objs, report_df))
     return {
-        "reports": mark_duplicates(pd.DataFrame(reports, columns=REPORT_COLUMNS)),
+        "reports": report_df,
         "values": pd.DataFrame(values, columns=VALUE_COLUMNS),
         "checks": pd.DataFrame(checks, columns=CHECK_COLUMNS),
+        "narrative": pd.DataFrame(narrative, columns=NARRATIVE_COLUMNS),
         "dictionary": dictionary(),
     }
 

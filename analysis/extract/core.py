@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from ..narrative import Narrative, extract_narrative, narrative_checks
 from ..read import Document, ReadError, read_bytes, read_path
 from ..template import Layout, load
 from ..validate import run_checks
@@ -67,6 +68,7 @@ class ReportResult:
     records: dict[str, ValueRecord] = field(default_factory=dict)
     checks: list[dict] = field(default_factory=list)
     tables: dict[str, dict] = field(default_factory=dict)
+    narrative: Narrative | None = None
 
     @property
     def values(self) -> dict[str, int | float | None]:
@@ -97,6 +99,8 @@ class ReportResult:
             "notes": {k: r.note for k, r in self.records.items() if r.note},
             "checks": self.checks,
             "tables": self.tables,
+            "narrative": self.narrative.to_json() if self.narrative else None,
+            "narrative_records": self.narrative.to_records() if self.narrative else [],
         }
 
 
@@ -255,6 +259,10 @@ def extract_document(doc: Document) -> ReportResult:
         }
     _derive_t3(result.records, template, t3_form)
     result.checks = run_checks(layouts, result.values)
+    # Facts stated in the prose sit beside the table values (never over them); their agreement
+    # with the tables is checked, and reported in the same checks table.
+    result.narrative = extract_narrative(doc.text)
+    result.checks += narrative_checks(result.narrative, result.values)
     _set_status(result)
     return result
 
@@ -268,7 +276,8 @@ def _set_status(result: ReportResult) -> None:
     unknown = [k for k, r in result.records.items() if r.status in ("ambiguous", "missing")]
     if unknown:
         problems.append(f"{len(unknown)} values unknown (ambiguous or missing)")
-    failed = [c for c in result.checks if c["ok"] is False]
+    # The status speaks for the tables; prose disagreements are in the checks table only.
+    failed = [c for c in result.checks if c["ok"] is False and c["table"] in TABLES]
     if failed:
         problems.append(f"{len(failed)} checks fail: " + "; ".join(f"{c['rule']}[{c['where']}]" for c in failed[:5]))
     missing_tables = [t for t, info in result.tables.items() if not info.get("found")]

@@ -1,0 +1,122 @@
+"""The prose as one searchable stream, with every character mapped back to the source text.
+
+Sentences in these reports are broken across lines by PDF layout ("本机关共收到政府信息公开\\n\\n申请
+18 件"), split by page furniture ("第5页", "- 5 -") or fused onto one 6000-character crawler line.
+Patterns must see whole sentences, yet every fact must cite the line a reader can open. So the
+stream joins wrapped lines, keeps a hard break ("\\n") only where a sentence or heading really ends,
+folds full-width characters to ASCII one-for-one, and records for each stream character the offset of
+the source character it came from. Quotes are always cut from the *source* text, line by line.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+# Full-width ASCII block U+FF01..U+FF5E maps 1:1 onto U+0021..U+007E; ideographic and no-break
+# spaces become spaces. One character in, one character out: offsets never drift.
+_FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+_FOLD.update({0x3000: 0x20, 0x00A0: 0x20})
+_TRANS = str.maketrans(_FOLD)
+
+_SPACE = " \t\r\u3000\xa0"
+# A line that ends a sentence: the next line starts a new one.
+_SENTENCE_END = "。！？!?；;"
+# A line that opens a section: "（二）依申请公开", "二、主动公开…", "## 三、…".
+HEADING = re.compile(r"^\s*(?:#+\s*|[（(][一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}、)")
+# Page furniture of PDF viewers and page-flip sites; dropped from the stream so that a sentence
+# interrupted by a page break is joined again.
+FURNITURE = re.compile(r"^\s*(?:第\s*\d+\s*页|[-—–]\s*\d+\s*[-—–]|Page\s*\d+(?:\s*of\s*\d+)?)\s*$")
+
+
+def fold(text: str) -> str:
+    """Full-width -> ASCII, same length."""
+    return text.translate(_TRANS)
+
+
+class Source:
+    """The decoded text with 1-based line numbers (a line ends at "\\n", as in the read stage)."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+
+    def line_of(self, offset: int) -> int:
+        return bisect.bisect_right(self.starts, offset)
+
+    def line_bounds(self, line: int) -> tuple[int, int]:
+        start = self.starts[line - 1]
+        end = self.starts[line] - 1 if line < len(self.starts) else len(self.text)
+        return start, end
+
+    def line_text(self, line: int) -> str:
+        a, b = self.line_bounds(line)
+        return self.text[a:b]
+
+    def parts(self, start: int, end: int) -> list[tuple[int, str]]:
+        """(line, quote) for each line that [start, end) touches; each quote is a piece of its line."""
+        out = []
+        for line in range(self.line_of(start), self.line_of(max(start, end - 1)) + 1):
+            a, b = self.line_bounds(line)
+            piece = self.text[max(a, start):min(b, end)].strip(_SPACE)
+            if piece:
+                out.append((line, piece))
+        return out
+
+
+@dataclass
+class Stream:
+    """Joined, folded prose. ``origin[i]`` is the source offset of stream character ``i``."""
+
+    s: str
+    origin: list[int]
+    hard: set[int]  # stream positions of hard breaks (inserted "\n")
+
+    def span(self, a: int, b: int) -> tuple[int, int]:
+        """Source span of stream slice [a, b), trimmed of surrounding whitespace and breaks."""
+        while a < b and (self.s[a] in _SPACE or self.s[a] == "\n"):
+            a += 1
+        while b > a and (self.s[b - 1] in _SPACE or self.s[b - 1] == "\n"):
+            b -= 1
+        if a >= b:
+            o = self.origin[min(a, len(self.origin) - 1)] if self.origin else 0
+            return o, o
+        return self.origin[a], self.origin[b - 1] + 1
+
+
+def build_stream(text: str) -> Stream:
+    """Join wrapped lines into sentences; see the module docstring for the rules."""
+    chars: list[str] = []
+    origin: list[int] = []
+    hard: set[int] = set()
+    prev_last = ""  # last character of the previous kept line
+    prev_heading = False
+    pos = 0
+    for raw in text.split("\n"):
+        line_start = pos
+        pos += len(raw) + 1
+        a, b = 0, len(raw)
+        while a < b and raw[a] in _SPACE:
+            a += 1
+        while b > a and raw[b - 1] in _SPACE:
+            b -= 1
+        if a == b or FURNITURE.match(raw):
+            continue
+        content = raw[a:b]
+        if chars:
+            heading = bool(HEADING.match(content))
+            if prev_last in _SENTENCE_END or heading or prev_heading:
+                hard.add(len(chars))
+                chars.append("\n")
+                origin.append(max(line_start - 1, 0))
+        # A heading is its own line when short and unpunctuated; a long line that merely starts
+        # with "(二)" is a wrapped paragraph and keeps flowing into the next line.
+        prev_heading = bool(HEADING.match(content)) and len(content) <= 40 and not re.search(
+            r"[。，,；;]", content
+        )
+        folded = fold(content)
+        chars.extend(folded)
+        origin.extend(range(line_start + a, line_start + b))
+        prev_last = content[-1]
+    return Stream("".join(chars), origin, hard)
