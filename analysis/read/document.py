@@ -28,16 +28,18 @@ class Document:
     path: str
     sha256: str
     text: str
-    encoding: str
-    format: str  # "txt", "md", "html", "docx", "pdf"
+    encoding: str  # the text's encoding; "utf-8" for Word XML, "n/a" for PDF
+    format: str  # "txt", "md", "html", "docx", "doc", "pdf"
     origins: list[str] | None = None  # one per line (1-based line i -> origins[i-1]); None for text files
     _line_starts: list[int] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
         starts = [0]
-        for i, ch in enumerate(self.text):
-            if ch == "\n":
-                starts.append(i + 1)
+        find = self.text.find
+        i = find("\n")
+        while i >= 0:  # str.find runs in C: linear and fast on 50 MB texts
+            starts.append(i + 1)
+            i = find("\n", i + 1)
         self._line_starts = starts
 
     @property

@@ -1,9 +1,12 @@
 """Plain-text reader: bytes -> str with the encoding recorded.
 
-Order matters: a BOM is decisive; then strict UTF-8 (it almost never decodes non-UTF-8 Chinese
-by accident); then UTF-16 without BOM (recognised by its NUL bytes); then GB18030, a superset of
-GBK/GB2312 used by older Windows-made files. Detector libraries misread short Chinese snippets, so
-they are not used.
+Order matters: a BOM is decisive; then strict UTF-8 (it almost never decodes non-UTF-8 Chinese by
+accident). Otherwise the candidates GB18030 (a superset of GBK/GB2312, used by older Windows-made
+files) and UTF-16 LE/BE without BOM are decoded strictly and scored by how much of the result is
+ordinary Chinese text: common hanzi (GB2312), CJK and ASCII punctuation, digits, letters. Chinese
+read with the wrong one of these codecs comes out as Hangul, private-use, rare or control
+characters, so the right one wins by a wide margin. Detector libraries misread short Chinese
+snippets, so they are not used.
 """
 
 from __future__ import annotations
@@ -18,58 +21,108 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 
+_SAMPLE = 20000  # characters scored per candidate
+_MIN_SCORE = 0.85  # below this share of plausible characters the bytes are not text
+_MAX_BAD, _MAX_BAD_SHARE = 8, 0.002  # undecodable sequences tolerated in damaged text
 
-def _looks_utf16(data: bytes) -> str | None:
-    sample = data[:4000]
-    if len(sample) < 4:
+
+def _char_weight(ch: str) -> float:
+    o = ord(ch)
+    if o < 0x80:
+        return 1.0 if (o >= 0x20 and o != 0x7F) or ch in "\t\n\r\f" else 0.0
+    if 0x4E00 <= o <= 0x9FFF:
+        try:
+            ch.encode("gb2312")
+        except UnicodeEncodeError:
+            return 0.3  # a real CJK ideograph, but rare: mis-decodings produce many of these
+        return 1.0
+    if 0x3000 <= o <= 0x303F or 0xFF01 <= o <= 0xFF5E or 0x2010 <= o <= 0x203B:
+        return 1.0  # CJK punctuation, full-width forms, dashes and quotes
+    if o in (0xA0, 0xB7, 0xD7, 0xB0, 0x2103, 0x2116) or 0x2460 <= o <= 0x24FF or 0x2160 <= o <= 0x217F:
+        return 1.0  # nbsp, middle dot, ×, °, ℃, №, circled and Roman numerals
+    if 0x2500 <= o <= 0x25FF or 0x3400 <= o <= 0x4DBF or 0x80 <= o <= 0x24F:
+        return 0.5  # box drawing and shapes, CJK extension A, Latin accents
+    return 0.0
+
+
+def plausibility(text: str) -> float:
+    """Share (0..1) of the first characters of ``text`` that ordinary Chinese documents contain."""
+    sample = text[:_SAMPLE]
+    if not sample:
+        return 1.0
+    return sum(_char_weight(ch) for ch in sample) / len(sample)
+
+
+def _few_controls(text: str) -> bool:
+    sample = text[:_SAMPLE]
+    bad = sum(1 for ch in sample if (ch < " " and ch not in "\t\n\r\f") or ch in "\x7f\ufffd")
+    return bad <= 0.01 * len(sample)
+
+
+def _strict(data: bytes, enc: str) -> str | None:
+    try:
+        return data.decode(enc)
+    except UnicodeDecodeError:
         return None
-    even_nuls = sample[0::2].count(0)
-    odd_nuls = sample[1::2].count(0)
-    half = len(sample) / 2
-    # ASCII-heavy UTF-16 has a NUL in every other byte; CJK-heavy UTF-16 has few NULs but decodes
-    # cleanly, which the caller checks.
-    if odd_nuls > 0.3 * half and even_nuls < 0.05 * half:
-        return "utf-16-le"
-    if even_nuls > 0.3 * half and odd_nuls < 0.05 * half:
-        return "utf-16-be"
-    return None
 
 
-def _is_text(s: str) -> bool:
-    """Reject decodings that are mostly control characters (binary files decode as GB18030 too)."""
-    if not s:
-        return True
-    bad = sum(1 for ch in s[:20000] if (ord(ch) < 32 and ch not in "\t\n\r\f\v") or ch == "\ufffd")
-    return bad / min(len(s), 20000) < 0.01
+def _lenient(data: bytes, encodings: tuple[str, ...]) -> tuple[str, str] | None:
+    """Decode with replacement when only a few bytes are bad (a damaged page, a cut multi-byte
+    character): the codec with the fewest replacements wins if the result reads as text."""
+    best: tuple[int, str, str] | None = None
+    for enc in encodings:
+        chunk = data[: len(data) - len(data) % 2] if enc.startswith("utf-16") else data
+        text = chunk.decode(enc, errors="replace")
+        bad = text.count("\ufffd")
+        few = bad <= max(_MAX_BAD, _MAX_BAD_SHARE * len(text))
+        if few and (best is None or bad < best[0]) and plausibility(text) >= _MIN_SCORE:
+            best = (bad, enc, text)
+    if best is None:
+        return None
+    bad, enc, text = best
+    return normalise_newlines(text), f"{enc} ({bad} undecodable byte sequence{'s' if bad != 1 else ''} replaced)"
 
 
 def decode(data: bytes) -> tuple[str, str]:
-    """Decode bytes to text; return (text, encoding). Raises ReadError when it is not text."""
+    """Decode bytes to text; return (text, encoding). Raises ReadError when it is not text.
+
+    ``encoding`` is a codec name, followed by "(N undecodable byte sequences replaced)" when a few
+    damaged bytes had to be replaced by U+FFFD.
+    """
     for bom, enc in _BOMS:
         if data.startswith(bom):
-            try:
-                text = data.decode(enc)
-            except UnicodeDecodeError as e:
-                raise ReadError(f"file starts with a {enc} byte-order mark but does not decode: {e}") from e
-            return _normalise_newlines(text), enc
-    if b"\x00" in data[:4000]:
-        enc16 = _looks_utf16(data)
-        if enc16:
-            try:
-                return _normalise_newlines(data.decode(enc16)), enc16
-            except UnicodeDecodeError:
-                pass
-        raise ReadError("binary data (NUL bytes) and not UTF-16 text")
-    for enc in ("utf-8", "gb18030"):
-        try:
-            text = data.decode(enc)
-        except UnicodeDecodeError:
+            text = _strict(data, enc)
+            if text is not None:
+                return normalise_newlines(text), enc
+            found = _lenient(data, (enc,))
+            if found:
+                return found
+            raise ReadError(f"the file starts with a {enc} byte-order mark but is not valid {enc} text")
+    text = _strict(data, "utf-8")
+    if text is not None and _few_controls(text):
+        return normalise_newlines(text), "utf-8"  # valid UTF-8 is decisive unless it is binary
+    candidates: list[tuple[float, int, str, str]] = []
+    for rank, enc in enumerate(("gb18030", "utf-16-le", "utf-16-be")):
+        if enc.startswith("utf-16") and len(data) % 2:
             continue
-        if _is_text(text):
-            return _normalise_newlines(text), enc
-    raise ReadError("not decodable as UTF-8, UTF-16 or GB18030 text")
+        cand = _strict(data, enc)
+        if cand is not None:
+            candidates.append((plausibility(cand), -rank, enc, cand))
+    if text is not None:
+        candidates.append((plausibility(text), 1, "utf-8", text))
+    if candidates:
+        score, _, enc, best = max(candidates)
+        if score >= _MIN_SCORE:
+            return normalise_newlines(best), enc
+    found = _lenient(data, ("utf-8", "gb18030", "utf-16-le", "utf-16-be"))
+    if found:
+        return found
+    raise ReadError(
+        "binary data: the bytes are not UTF-8, GB18030/GBK or UTF-16 text "
+        "(no decoding gives mostly readable characters)"
+    )
 
 
-def _normalise_newlines(text: str) -> str:
+def normalise_newlines(text: str) -> str:
     # Line numbers must match what an editor shows: \r\n and lone \r both end one line.
     return text.replace("\r\n", "\n").replace("\r", "\n")
