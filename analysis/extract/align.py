@@ -17,6 +17,7 @@ from .tokens import CJK, Token
 
 MIN_SCORE = 0.34
 ORDINAL_BONUS = 0.15
+TAIL_SLACK = 2  # characters a label's tail may hold beyond the alias (a typo'd or inserted char)
 
 _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）]|\d+[.．、])")
 _PAREN = re.compile(r"[（(][^)）]*[)）]")
@@ -87,7 +88,7 @@ class _LabelIndex:
     """Per layout, computed once per process: for each label bigram, the (row, alias, weight)
     entries it contributes to, and each alias's total weight."""
 
-    postings: dict[str, tuple[tuple[int, int, float], ...]]
+    postings: dict[str, tuple[tuple[int, int, float, int], ...]]  # (row, alias, weight, reach)
     totals: tuple[tuple[float, ...], ...]
     ordinals: tuple[int | None, ...]
 
@@ -105,23 +106,37 @@ def _index(layout: Layout) -> _LabelIndex:
                 df[g] = df.get(g, 0) + 1
         postings: dict[str, list[tuple[int, int, float]]] = {}
         totals = []
-        for r, grams in enumerate(alias_grams):
+        for r, (grams, aliases) in enumerate(zip(alias_grams, (row_aliases(x) for x in layout.rows))):
             totals.append(tuple(sum(1.0 / df[g] for g in gs) for gs in grams))
             for a, gs in enumerate(grams):
+                reach = len(aliases[a]) + TAIL_SLACK
                 for g in gs:
-                    postings.setdefault(g, []).append((r, a, 1.0 / df[g]))
+                    postings.setdefault(g, []).append((r, a, 1.0 / df[g], reach))
         _INDEX[key] = _LabelIndex({g: tuple(p) for g, p in postings.items()}, tuple(totals),
                                   tuple(r.ordinal for r in layout.rows))
     return _INDEX[key]
 
 
-def similarities(index: _LabelIndex, seg: frozenset[str], got: int | None) -> list[float]:
+def _tail_distances(label: str) -> dict[str, int]:
+    """Each bigram of a label with its distance from the label's end (its last occurrence)."""
+    n = len(label)
+    if n < 2:
+        return {label: 1} if label else {}
+    return {label[i:i + 2]: n - i for i in range(n - 1)}  # later occurrences overwrite earlier ones
+
+
+def similarities(index: _LabelIndex, label: str, got: int | None) -> list[float]:
     """Similarity of one block's label to every row: the weighted share of the row's best alias
-    found in the label, plus or minus a bonus when both print an ordinal."""
+    found in the label's tail, plus or minus a bonus when both print an ordinal.
+
+    Only the tail counts (the alias's length plus a little slack): the values follow their own
+    label, and a segment like "行政处罚无行政强制" (a blank "无" glued to its label) holds two row
+    labels of which only the last one owns the values after it."""
     acc: dict[tuple[int, int], float] = {}
-    for g in seg:
-        for r, a, w in index.postings.get(g, ()):
-            acc[(r, a)] = acc.get((r, a), 0.0) + w
+    for g, dist in _tail_distances(label).items():
+        for r, a, w, reach in index.postings.get(g, ()):
+            if dist <= reach:
+                acc[(r, a)] = acc.get((r, a), 0.0) + w
     sims = [0.0] * len(index.totals)
     for (r, a), w in acc.items():
         share = w / index.totals[r][a]
@@ -137,7 +152,7 @@ def align(layout: Layout, blocks: list[Block]) -> tuple[dict[int, int], float]:
     """Best monotone matching rows -> blocks. Returns ({row index: block index}, total score)."""
     nr, nb = len(layout.rows), len(blocks)
     index = _index(layout)
-    by_block = [similarities(index, _bigrams(_clean(b.label)), b.ordinal) for b in blocks]
+    by_block = [similarities(index, _clean(b.label), b.ordinal) for b in blocks]
     sim = [[by_block[j][i] for j in range(nb)] for i in range(nr)]
     # dp[i][j]: best score using the first i rows and the first j blocks.
     dp = [[0.0] * (nb + 1) for _ in range(nr + 1)]

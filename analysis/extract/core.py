@@ -53,6 +53,10 @@ class TableRead:
     def known(self) -> int:
         return sum(1 for c in self.cells.values() if c.value is not None or c.status == "blank")
 
+    @property
+    def missing(self) -> int:
+        return sum(1 for c in self.cells.values() if c.status == "missing")
+
 
 @dataclass
 class ReportResult:
@@ -148,8 +152,10 @@ def read_table(tokens: list[Token], region: Region, layout: Layout) -> TableRead
 def _better(a: TableRead | None, b: TableRead) -> bool:
     if a is None:
         return True
-    ka = (a.known, _rules_ok(a), a.score)
-    kb = (b.known, _rules_ok(b), b.score)
+    # More cells read, fewer rows unfound (a form whose rows the text does not print loses),
+    # more rules that hold, better label match.
+    ka = (a.known, -a.missing, _rules_ok(a), a.score)
+    kb = (b.known, -b.missing, _rules_ok(b), b.score)
     return kb > ka
 
 

@@ -27,7 +27,7 @@ from .tokens import Token, parse_number
 NODE_BUDGET = 200_000
 MAX_DROP_READINGS = 20_000
 
-_PART = re.compile(r"[+\-]?(?:0|[1-9]\d*)(?:\.\d+)?")
+_PART = re.compile(r"[+\-]?(?:0|[1-9]\d{0,2}(?:,\d{3})+|[1-9]\d*)(?:\.\d+)?")
 
 Value = int | Decimal | None
 
@@ -68,28 +68,26 @@ def _valid_for_cell(part: Part, cell: Cell) -> bool:
 
 
 def _part_of(token: Token, a: int, b: int) -> Part | None:
-    """Characters a..b of a (comma-free) token as a number, or None if no number reads so."""
-    s = token.digits[a:b]
-    if not _PART.fullmatch(s):
-        return None
-    if a > 0 and s[0] in "+-":
+    """Characters a..b of a token as one number, or None if no number reads so (a leading zero,
+    a sign not at the token's start, commas that are not thousands groups)."""
+    s = token.raw[a:b]
+    if not _PART.fullmatch(s) or (a > 0 and s[0] in "+-"):
         return None
     return Part(parse_number(s), s, token.start + a, token.start + b)
 
 
-def _token_part(token: Token) -> Part:
+def _token_part(token: Token) -> Part | None:
     if token.kind == "blank":
         return Part(None, token.raw, token.start, token.end, blank=True)
-    return Part(parse_number(token.raw), token.raw, token.start, token.end)
+    return _part_of(token, 0, len(token.raw))
 
 
 def _cuts(token: Token, k: int) -> list[list[Part]]:
-    """All ways to read ``token`` as ``k`` consecutive numbers."""
-    if k == 1:
-        return [[_token_part(token)]]
-    if token.kind == "blank" or "," in token.raw:
-        return []
-    s = token.digits
+    """All ways to read ``token`` as ``k`` consecutive numbers. A comma where a cut falls is read
+    as a separator between the two numbers; elsewhere it must be a thousands separator."""
+    if token.kind == "blank":
+        return [[_token_part(token)]] if k == 1 else []
+    s = token.raw
     out: list[list[Part]] = []
 
     def rec(pos: int, left: int, acc: list[Part]) -> None:
@@ -98,10 +96,10 @@ def _cuts(token: Token, k: int) -> list[list[Part]]:
             if p is not None:
                 out.append(acc + [p])
             return
-        for end in range(pos + 1, len(s) - left + 2):
+        for end in range(pos + 1, len(s)):
             p = _part_of(token, pos, end)
             if p is not None:
-                rec(end, left - 1, acc + [p])
+                rec(end + 1 if s[end] == "," else end, left - 1, acc + [p])
 
     rec(0, k, [])
     return out
@@ -138,7 +136,11 @@ def row_readings(tokens: list[Token], cells: tuple[Cell, ...], rules: list[Rule]
     if m == 0:
         return RowReadings([], "none", note="no values printed for this row")
     if m == n:
-        return RowReadings([tuple(_token_part(t) for t in tokens)], "exact")
+        parts = [_token_part(t) for t in tokens]
+        if any(p is None for p in parts):
+            bad = next(t.raw for t, p in zip(tokens, parts) if p is None)
+            return RowReadings([], "split", note=f"{bad!r} is not one number (commas not in thousands groups)")
+        return RowReadings([tuple(parts)], "exact")
     checker = _Checker(cells, rules)
     if m > n:
         return _drop_readings(tokens, cells, checker)
@@ -150,6 +152,16 @@ def _drop_readings(tokens: list[Token], cells: tuple[Cell, ...], checker: _Check
     if comb(m, m - n) > MAX_DROP_READINGS:
         return RowReadings([], "drop", note=f"{m} values for {n} cells: too many ways to drop {m - n}")
     parts = [_token_part(t) for t in tokens]
+    if any(p is None for p in parts):
+        return RowReadings([], "drop", note="a printed value is not one number (commas not in thousands groups)")
+    # Layout evidence first: in a row whose values are kept apart by separators, a number glued
+    # to the Chinese text after it ("0三、本年度办理结果") belongs to that label, not to the row.
+    glued = [i for i, t in enumerate(tokens) if t.glued]
+    if len(glued) == m - n and len(glued) < m:
+        reading = tuple(p for i, p in enumerate(parts) if i not in set(glued))
+        if all(_valid_for_cell(p, c) for p, c in zip(reading, cells)) and checker.ok(list(reading), n):
+            return RowReadings([reading], "drop", constrained=True,
+                               note=f"{m} values printed for {n} cells; dropped the number glued to the next label")
     out: list[Reading] = []
     seen: set[tuple] = set()
     # Later tokens are dropped first: strays usually trail a row (a digit glued to the next label,
@@ -169,7 +181,7 @@ def _drop_readings(tokens: list[Token], cells: tuple[Cell, ...], checker: _Check
 
 def _split_readings(tokens: list[Token], cells: tuple[Cell, ...], checker: _Checker) -> RowReadings:
     m, n = len(tokens), len(cells)
-    capacity = [1 if (t.kind == "blank" or "," in t.raw) else len(t.digits.lstrip("+-")) for t in tokens]
+    capacity = [1 if t.kind == "blank" else len(t.digits.lstrip("+-")) for t in tokens]
     # suffix capacity: the most cells tokens i.. can still fill
     suffix = [0] * (m + 1)
     for i in range(m - 1, -1, -1):

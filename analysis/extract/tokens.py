@@ -31,7 +31,10 @@ NOISE = re.compile(
 # the ordinal belong to the previous row.
 ORDINAL = re.compile(r"(\d)\s*[.．、](?=\s*[\u4e00-\u9fff“\"「(（])")
 
-NUMBER = re.compile(r"[+\-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
+# Digit runs may hold commas: a thousands separator ("62,544.3758") or, in fused text, a
+# separator inside a run of glued cells ("11329,853.19" can be 113|29,853.19). The reading stage
+# decides which; the tokenizer keeps the run whole.
+NUMBER = re.compile(r"[+\-]?\d(?:[\d,]*\d)?(?:\.\d+)?")
 
 # A number followed by a unit or preceded by 第 is prose inside the table region ("包括 7 条",
 # "2023 年"), not a cell. 元 is deliberately absent: the 2019 procurement cell prints "…元".
@@ -58,6 +61,7 @@ class Token:
     start: int
     end: int
     raw: str  # as printed (normalised characters)
+    glued: bool = False  # a value directly followed by Chinese text, with no separator
 
     @property
     def digits(self) -> str:
@@ -103,7 +107,8 @@ def _tokenize_plain(chunk: str, a: int, b: int, base: int) -> list[Token]:
         if _is_prose_number(chunk, s, e, b):
             out.append(Token("text", base + s, base + e, raw))
         else:
-            out.append(Token("num", base + s, base + e, raw))
+            glued = e < len(chunk) and bool(CJK.match(chunk, e))
+            out.append(Token("num", base + s, base + e, raw, glued))
         pos = e
     if pos < b:
         out.extend(_text_tokens(chunk, pos, b, base))
