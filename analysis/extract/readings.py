@@ -96,7 +96,7 @@ def _cuts(token: Token, k: int) -> list[list[Part]]:
             if p is not None:
                 out.append(acc + [p])
             return
-        for end in range(pos + 1, len(s)):
+        for end in range(pos + 1, len(s) - left + 2):  # leave a character for each later part
             p = _part_of(token, pos, end)
             if p is not None:
                 rec(end + 1 if s[end] == "," else end, left - 1, acc + [p])
@@ -188,6 +188,12 @@ def _split_readings(tokens: list[Token], cells: tuple[Cell, ...], checker: _Chec
         suffix[i] = suffix[i + 1] + capacity[i]
     out: list[Reading] = []
     nodes = 0
+    cut_cache: dict[tuple[int, int], list[list[Part]]] = {}
+
+    def cuts(i: int, k: int) -> list[list[Part]]:
+        if (i, k) not in cut_cache:
+            cut_cache[(i, k)] = _cuts(tokens[i], k)
+        return cut_cache[(i, k)]
 
     def rec(i: int, filled: list[Part]) -> None:
         nonlocal nodes
@@ -202,7 +208,7 @@ def _split_readings(tokens: list[Token], cells: tuple[Cell, ...], checker: _Chec
         min_k = max(1, left_cells - suffix[i + 1])
         max_k = min(capacity[i], left_cells - (m - i - 1))
         for k in range(min_k, max_k + 1):
-            for parts in _cuts(tokens[i], k):
+            for parts in cuts(i, k):
                 base = len(filled)
                 if not all(_valid_for_cell(p, cells[base + j]) for j, p in enumerate(parts)):
                     continue

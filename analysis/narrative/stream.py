@@ -30,6 +30,9 @@ HEADING = re.compile(r"^\s*(?:#+\s*|[（(][一二三四五六七八九十]{1,3}[
 FURNITURE = re.compile(r"^\s*(?:第\s*\d+\s*页|[-—–]\s*\d+\s*[-—–]|Page\s*\d+(?:\s*of\s*\d+)?)\s*$")
 
 
+_NEWLINE = re.compile("\n")
+
+
 def fold(text: str) -> str:
     """Full-width -> ASCII, same length."""
     return text.translate(_TRANS)
@@ -40,7 +43,7 @@ class Source:
 
     def __init__(self, text: str):
         self.text = text
-        self.starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+        self.starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
 
     def line_of(self, offset: int) -> int:
         return bisect.bisect_right(self.starts, offset)
