@@ -42,7 +42,7 @@ PROSE_AFTER = re.compile(r"\s*(?:[件条个次项篇期名人家份年月日号�
 PROSE_BEFORE = "第"
 
 # Markers that fill a cell with "no value": kept apart from 0.
-BLANK_MARKERS = frozenset({"/", "—", "——", "-", "–", "－", "无", "空", "…", "--", "/ "})
+BLANK_MARKERS = frozenset({"/", "—", "——", "-", "–", "－", "无", "空", "…", "--"})
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -121,12 +121,36 @@ def _is_prose_number(chunk: str, s: int, e: int, limit: int) -> bool:
     return bool(PROSE_AFTER.match(chunk, e, limit))
 
 
+_BLANK_WORD = re.compile("|".join(re.escape(m) for m in sorted(BLANK_MARKERS, key=len, reverse=True)))
+_WORDLIKE = frozenset({"无", "空"})  # markers that are also ordinary characters ("无法提供")
+
+
+def _standalone(chunk: str, s: int, e: int, a: int, b: int) -> bool:
+    """A blank marker counts when it stands alone: after a separator or right after a value, and
+    before a separator, a value or (for "/" and dashes) the next label. "增/减" stays a label."""
+    left = s == a or chunk[s - 1].isspace()
+    right = e == b or chunk[e].isspace() or (chunk[s:e] not in _WORDLIKE and bool(CJK.match(chunk, e)))
+    return left and right
+
+
 def _text_tokens(chunk: str, a: int, b: int, base: int) -> list[Token]:
-    """Split non-numeric text on whitespace; standalone blank markers become blank tokens."""
+    """Non-numeric text: one token per stretch between blank markers."""
     out: list[Token] = []
-    for m in re.finditer(r"\S+", chunk[a:b]):
-        word = m.group()
-        s = base + a + m.start()
-        kind = "blank" if word in BLANK_MARKERS else "text"
-        out.append(Token(kind, s, s + len(word), word))
+    pos = a
+    for m in _BLANK_WORD.finditer(chunk, a, b):
+        if not _standalone(chunk, m.start(), m.end(), a, b):
+            continue
+        _add_text(out, chunk, pos, m.start(), base)
+        out.append(Token("blank", base + m.start(), base + m.end(), m.group()))
+        pos = m.end()
+    _add_text(out, chunk, pos, b, base)
     return out
+
+
+def _add_text(out: list[Token], chunk: str, a: int, b: int, base: int) -> None:
+    while a < b and chunk[a].isspace():
+        a += 1
+    while b > a and chunk[b - 1].isspace():
+        b -= 1
+    if a < b:
+        out.append(Token("text", base + a, base + b, chunk[a:b]))

@@ -69,7 +69,14 @@ def _is_years(row: Row) -> bool:
             and (not row.label or "年" in row.label))
 
 
+# A history table prints at least three consecutive years; without such a run anywhere in the
+# text there is nothing to find, and the line-by-line scan is skipped.
+_YEAR_RUN = re.compile(r"(?:19|20)\d\d\D{1,12}(?:19|20)\d\d\D{1,12}(?:19|20)\d\d")
+
+
 def history_fact(ctx: Ctx) -> Fact | None:
+    if not _YEAR_RUN.search(ctx.src.text):
+        return None
     rows = _rows(ctx)
     blocks: list[tuple[Row, list[Row]]] = []
     for k, row in enumerate(rows):

@@ -68,12 +68,49 @@ class Source:
         return out
 
 
+class OffsetMap:
+    """Stream position -> source offset, stored as runs (one per kept line) instead of one int
+    per character: ``m[i]`` and ``len(m)`` behave like the list they replace."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []  # stream position where each run starts
+        self.sources: list[int] = []  # source offset of that position
+        self.steps: list[int] = []  # 1 for a run of characters, 0 for an inserted break
+        self.n = 0
+
+    def add_run(self, source_start: int, length: int) -> None:
+        self.starts.append(self.n)
+        self.sources.append(source_start)
+        self.steps.append(1)
+        self.n += length
+
+    def add_break(self, source: int) -> None:
+        self.starts.append(self.n)
+        self.sources.append(source)
+        self.steps.append(0)
+        self.n += 1
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __bool__(self) -> bool:
+        return self.n > 0
+
+    def __getitem__(self, i: int) -> int:
+        if i < 0:
+            i += self.n
+        if not 0 <= i < self.n:
+            raise IndexError(i)
+        k = bisect.bisect_right(self.starts, i) - 1
+        return self.sources[k] + (i - self.starts[k]) * self.steps[k]
+
+
 @dataclass
 class Stream:
     """Joined, folded prose. ``origin[i]`` is the source offset of stream character ``i``."""
 
     s: str
-    origin: list[int]
+    origin: OffsetMap
     hard: set[int]  # stream positions of hard breaks (inserted "\n")
 
     def span(self, a: int, b: int) -> tuple[int, int]:
@@ -91,7 +128,7 @@ class Stream:
 def build_stream(text: str) -> Stream:
     """Join wrapped lines into sentences; see the module docstring for the rules."""
     chars: list[str] = []
-    origin: list[int] = []
+    origin = OffsetMap()
     hard: set[int] = set()
     prev_last = ""  # last character of the previous kept line
     prev_heading = False
@@ -112,7 +149,7 @@ def build_stream(text: str) -> Stream:
             if prev_last in _SENTENCE_END or heading or prev_heading:
                 hard.add(len(chars))
                 chars.append("\n")
-                origin.append(max(line_start - 1, 0))
+                origin.add_break(max(line_start - 1, 0))
         # A heading is its own line when short and unpunctuated; a long line that merely starts
         # with "(二)" is a wrapped paragraph and keeps flowing into the next line.
         prev_heading = bool(HEADING.match(content)) and len(content) <= 40 and not re.search(
@@ -120,6 +157,6 @@ def build_stream(text: str) -> Stream:
         )
         folded = fold(content)
         chars.extend(folded)
-        origin.extend(range(line_start + a, line_start + b))
+        origin.add_run(line_start + a, b - a)
         prev_last = content[-1]
     return Stream("".join(chars), origin, hard)
