@@ -90,6 +90,7 @@ class _LabelIndex:
 
     postings: dict[str, tuple[tuple[int, int, float, int], ...]]  # (row, alias, weight, reach)
     totals: tuple[tuple[float, ...], ...]
+    reach: int  # the longest tail any alias reads: text before it cannot count
     ordinals: tuple[int | None, ...]
 
 
@@ -113,6 +114,7 @@ def _index(layout: Layout) -> _LabelIndex:
                 for g in gs:
                     postings.setdefault(g, []).append((r, a, 1.0 / df[g], reach))
         _INDEX[key] = _LabelIndex({g: tuple(p) for g, p in postings.items()}, tuple(totals),
+                                  max((e[3] for p in postings.values() for e in p), default=0),
                                   tuple(r.ordinal for r in layout.rows))
     return _INDEX[key]
 
@@ -133,7 +135,7 @@ def similarities(index: _LabelIndex, label: str, got: int | None) -> list[float]
     label, and a segment like "行政处罚无行政强制" (a blank "无" glued to its label) holds two row
     labels of which only the last one owns the values after it."""
     acc: dict[tuple[int, int], float] = {}
-    for g, dist in _tail_distances(label).items():
+    for g, dist in _tail_distances(label[-index.reach - 1:]).items():
         for r, a, w, reach in index.postings.get(g, ()):
             if dist <= reach:
                 acc[(r, a)] = acc.get((r, a), 0.0) + w

@@ -192,14 +192,16 @@ def best_table(text: str, table: str, template: str) -> TableRead | None:
 
 # ------------------------------------------------------------------------------------------------
 def _record(doc: Document, cell: CellRead) -> ValueRecord:
-    value = _num(cell.value)
-    rec = ValueRecord(cell.key, value, cell.status, candidates=list(cell.candidates), note=cell.note)
-    if cell.part is not None:
-        line = doc.line_of(cell.part.start)
-        rec.raw = doc.text[cell.part.start:cell.part.end]
+    value = float(cell.value) if isinstance(cell.value, Decimal) else cell.value
+    rec = ValueRecord(cell.key, value, cell.status, candidates=cell.candidates, note=cell.note)
+    part = cell.part
+    if part is not None:
+        line = doc.line_of(part.start)
+        rec.raw = doc.text[part.start:part.end]
         rec.line = line
-        rec.span = (cell.part.start, cell.part.end)
-        rec.origin = doc.origin_of(line)
+        rec.span = (part.start, part.end)
+        # Plain text needs no origin beyond the line; HTML, Word and PDF lines say where they sat.
+        rec.origin = doc.origins[line - 1] if doc.origins else None
     return rec
 
 

@@ -79,7 +79,10 @@ def _part_of(token: Token, a: int, b: int) -> Part | None:
 def _token_part(token: Token) -> Part | None:
     if token.kind == "blank":
         return Part(None, token.raw, token.start, token.end, blank=True)
-    return _part_of(token, 0, len(token.raw))
+    raw = token.raw
+    if raw.isdigit() and (raw[0] != "0" or len(raw) == 1):  # the common case, without a regex
+        return Part(int(raw), raw, token.start, token.end)
+    return _part_of(token, 0, len(raw))
 
 
 def _cuts(token: Token, k: int) -> list[list[Part]]:

@@ -44,22 +44,30 @@ def _status_for(rr: RowReadings) -> str:
     return "resolved_by_constraint" if rr.constrained else "ok"
 
 
-def _cross_rules(layout: Layout) -> list[Rule]:
-    row_of = {c.key: i for i, r in enumerate(layout.rows) for c in r.cells}
-    return [r for r in layout.rules if len({row_of[k] for k in r.keys}) > 1]
+_CROSS: dict[tuple[str, str, str], list[tuple[Rule, frozenset[int]]]] = {}
+
+
+def _cross_rules(layout: Layout) -> list[tuple[Rule, frozenset[int]]]:
+    """Rules spanning more than one row, with the rows they touch (computed once per layout)."""
+    key = (layout.table, layout.template, layout.form)
+    if key not in _CROSS:
+        row_of = {c.key: i for i, r in enumerate(layout.rows) for c in r.cells}
+        rules = [(r, frozenset(row_of[k] for k in r.keys)) for r in layout.rules]
+        _CROSS[key] = [(r, rows) for r, rows in rules if len(rows) > 1]
+    return _CROSS[key]
 
 
 def _search(layout: Layout, rows: dict[int, RowReadings]) -> dict[int, list[Reading]] | None:
     """Readings of each multi-reading row that occur in some consistent solution; None if none."""
+    if all(len(rr.readings) <= 1 for rr in rows.values()):
+        return {}
     fixed: dict[str, object] = {}
     for i, rr in rows.items():
         if len(rr.readings) == 1:
             for cell, part in zip(layout.rows[i].cells, rr.readings[0]):
                 fixed[cell.key] = part.value
-    row_of = {c.key: i for i, r in enumerate(layout.rows) for c in r.cells}
-    usable: list[tuple[Rule, set[int]]] = []
-    for rule in _cross_rules(layout):
-        rows_in = {row_of[k] for k in rule.keys}
+    usable: list[tuple[Rule, frozenset[int]]] = []
+    for rule, rows_in in _cross_rules(layout):
         if all(r in rows and rows[r].readings for r in rows_in):  # else a row was not read
             usable.append((rule, rows_in))
     # Only rows that some usable rule touches can be narrowed; the others keep all readings.

@@ -1,0 +1,99 @@
+"""Extraction speed and memory, measured (tests never time things).
+
+Prints milliseconds per report on the real reports in data/raw and on synthetic reports in every
+text layout (one core), then the throughput of a multi-process batch over synthetic reports
+written to disk and extracted through the same path as `ogi extract`, with the peak memory of the
+whole run. The last line is machine-readable:
+
+    reports_per_second: <number> peak_mb: <number>
+
+Usage: python benchmarks/extract.py [--synthetic 1000] [--batch 10000] [--jobs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from analysis.extract import extract_document, extract_path
+from analysis.read import read_bytes, read_path
+
+
+def per_report_ms(docs, rounds: int) -> float:
+    for d in docs:  # warm caches (compiled patterns, label indexes)
+        extract_document(d)
+    t = time.perf_counter()
+    for _ in range(rounds):
+        for d in docs:
+            extract_document(d)
+    return (time.perf_counter() - t) / (rounds * len(docs)) * 1000
+
+
+def synthetic_texts(n: int) -> list[tuple[str, str]]:
+    from analysis.synth import TEXT_LAYOUTS, generate
+
+    return [(TEXT_LAYOUTS[i % len(TEXT_LAYOUTS)], generate(i, layout=TEXT_LAYOUTS[i % len(TEXT_LAYOUTS)]).text)
+            for i in range(n)]
+
+
+def _extract_status(path: str) -> str:
+    return extract_path(path).status
+
+
+def batch(paths: list[str], jobs: int) -> float:
+    t = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        for _ in pool.map(_extract_status, paths, chunksize=64):
+            pass
+    return time.perf_counter() - t
+
+
+def peak_mb() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return (own + children) / 1024  # ru_maxrss is in KiB on Linux
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--synthetic", type=int, default=1000, help="synthetic reports timed on one core")
+    ap.add_argument("--batch", type=int, default=10000, help="synthetic reports in the multi-process batch")
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    args = ap.parse_args()
+
+    seeds = [read_path(p) for p in sorted((ROOT / "data" / "raw").iterdir())
+             if p.suffix in (".txt", ".md")]
+    print(f"real text reports ({len(seeds)}): {per_report_ms(seeds, 10):.2f} ms/report (one core)")
+
+    texts = synthetic_texts(args.synthetic)
+    by_layout: dict[str, list] = {}
+    for layout, text in texts:
+        by_layout.setdefault(layout, []).append(read_bytes(text.encode("utf-8"), f"{layout}.txt"))
+    all_docs = [d for docs in by_layout.values() for d in docs]
+    for layout, docs in sorted(by_layout.items()):
+        print(f"  synthetic {layout:<14} ({len(docs)}): {per_report_ms(docs, 1):.2f} ms/report")
+    print(f"synthetic text reports ({len(all_docs)}): {per_report_ms(all_docs, 1):.2f} ms/report (one core)")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = []
+        for i, (layout, text) in enumerate(synthetic_texts(args.batch)):
+            p = Path(tmp) / f"{i:06d}_{layout}.txt"
+            p.write_text(text, encoding="utf-8")
+            paths.append(str(p))
+        seconds = batch(paths, args.jobs)
+    rate = len(paths) / seconds
+    print(f"batch: {len(paths)} synthetic files on {args.jobs} processes in {seconds:.1f} s")
+    print(f"reports_per_second: {rate:.0f} peak_mb: {peak_mb():.0f}")
+
+
+if __name__ == "__main__":
+    main()
