@@ -87,19 +87,46 @@ class Cache:
         os.replace(tmp, target)
 
 
-def run_extract(paths: list[str], cache: Cache | None = None) -> Iterator[dict]:
+def _extract_json(path: str) -> dict:
+    """Worker entry point (top level so process pools can pickle it)."""
+    return extract_one(Path(path)).to_json()
+
+
+def run_extract(paths: list[str], cache: Cache | None = None, jobs: int = 1) -> Iterator[dict]:
     """Extraction results, one JSON-contract dict per input, in input order. Never raises for a bad
-    document: its status and reason say what went wrong."""
-    for path in list(iter_inputs(paths)):
+    document: its status and reason say what went wrong. With ``jobs`` > 1 the uncached inputs are
+    read by a process pool, streamed back in order; only results are held, never documents."""
+    inputs = list(iter_inputs(paths))
+    todo: list[Path] = []
+    ready: dict[Path, dict] = {}
+    for path in inputs:
         if not path.exists():
-            yield ReportResult(str(path), None, "unreadable", reason="no such file").to_json()
+            ready[path] = ReportResult(str(path), None, "unreadable", reason="no such file").to_json()
             continue
         obj = cache.get(path) if cache else None
         if obj is None:
-            obj = extract_one(path).to_json()
-            if cache:
-                cache.put(obj)
+            todo.append(path)
+        else:
+            ready[path] = obj
+    fresh = _map(todo, jobs)
+    for path in inputs:
+        if path in ready:
+            yield ready.pop(path)
+            continue
+        obj = next(fresh)
+        if cache:
+            cache.put(obj)
         yield obj
+
+
+def _map(paths: list[Path], jobs: int) -> Iterator[dict]:
+    if jobs <= 1 or len(paths) < 2:
+        yield from (extract_one(p).to_json() for p in paths)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        yield from pool.map(_extract_json, [str(p) for p in paths], chunksize=max(1, min(64, len(paths) // (jobs * 4))))
 
 
 def _cmd_extract(args: argparse.Namespace) -> int:
@@ -108,7 +135,7 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     cache_dir = args.cache or (Path(args.out) / ".cache" if args.out else None)
     cache = Cache(Path(cache_dir)) if cache_dir and not args.no_cache else None
     results: list[dict] = []
-    for obj in run_extract(args.paths, cache):
+    for obj in run_extract(args.paths, cache, jobs=args.jobs):
         if args.jsonl:
             sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
             sys.stdout.flush()
@@ -136,6 +163,8 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--out", metavar="DIR", help="write tidy tables (CSV and Parquet) to DIR")
     ex.add_argument("--cache", metavar="DIR", help="result cache (default: DIR/.cache with --out)")
     ex.add_argument("--no-cache", action="store_true", help="read every input again")
+    ex.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                    help="worker processes (default: the number of cores)")
     ex.set_defaults(func=_cmd_extract)
     return parser
 
