@@ -215,3 +215,17 @@ def test_same_inputs_render_identical_html(dataset, monkeypatch):
         pages.append("".join(getattr(r, s)()._repr_html_() for s in sections))
         assert "0x7f" not in "".join(repr(getattr(r, s)()) for s in ("header", "land"))
     assert pages[0] == pages[1]
+
+
+def test_notebooks_open_in_jupyterlab_from_the_py_files():
+    """JupyterLab's jupytext contents manager serves the .py files as notebooks (what `make lab` opens)."""
+    from jupytext.sync_contentsmanager import TextFileContentsManager
+
+    cm = TextFileContentsManager(root_dir=str(ROOT / "notebooks"))
+    for name in ("region.py", "overview.py"):
+        model = cm.get(name, type="notebook")
+        assert model["type"] == "notebook"
+        cells = model["content"]["cells"]
+        params = [c for c in cells if "parameters" in c["metadata"].get("tags", [])]
+        assert len(params) == 1, name
+        assert model["content"]["metadata"]["kernelspec"]["name"] == "python3"
