@@ -38,11 +38,13 @@ def per_report_ms(docs, rounds: int) -> float:
     return (time.perf_counter() - t) / (rounds * len(docs)) * 1000
 
 
-def synthetic_texts(n: int) -> list[tuple[str, str]]:
+def synthetic_texts(n: int):
+    """(layout, text) of n synthetic reports, cycling through the text layouts; generated lazily."""
     from analysis.synth import TEXT_LAYOUTS, generate
 
-    return [(TEXT_LAYOUTS[i % len(TEXT_LAYOUTS)], generate(i, layout=TEXT_LAYOUTS[i % len(TEXT_LAYOUTS)]).text)
-            for i in range(n)]
+    for i in range(n):
+        layout = TEXT_LAYOUTS[i % len(TEXT_LAYOUTS)]
+        yield layout, generate(i, layout=layout).text
 
 
 def _extract_status(path: str) -> str:
@@ -57,10 +59,12 @@ def batch(paths: list[str], jobs: int) -> float:
     return time.perf_counter() - t
 
 
-def peak_mb() -> float:
+def peak_mb(jobs: int) -> float:
+    """Upper bound of the run's peak resident memory: this process plus every worker at the
+    largest worker's peak (ru_maxrss is in KiB on Linux; for children it is the largest one)."""
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return (own + children) / 1024  # ru_maxrss is in KiB on Linux
+    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return (own + jobs * child) / 1024
 
 
 def main() -> None:
@@ -92,7 +96,7 @@ def main() -> None:
         seconds = batch(paths, args.jobs)
     rate = len(paths) / seconds
     print(f"batch: {len(paths)} synthetic files on {args.jobs} processes in {seconds:.1f} s")
-    print(f"reports_per_second: {rate:.0f} peak_mb: {peak_mb():.0f}")
+    print(f"reports_per_second: {rate:.0f} peak_mb: {peak_mb(args.jobs):.0f}")
 
 
 if __name__ == "__main__":
