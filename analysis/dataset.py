@@ -234,6 +234,7 @@ def _atomic(path: Path, write) -> None:
     os.close(fd)
     try:
         write(tmp)
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; a dataset is for others to read
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -260,6 +261,108 @@ def _to_parquet(df: pd.DataFrame, path: str) -> None:
             clean[col] = clean[col].map(lambda v: v if v is None or isinstance(v, (str, bool, int, float))
                                         else str(v))
     clean.to_parquet(path, index=False)
+
+
+# -- streaming: national-scale batches never hold every report's rows in memory -----------------
+_INT, _FLOAT, _STR, _BOOL = "int64", "float64", "string", "bool"
+SCHEMAS: dict[str, dict[str, str]] = {
+    "values": {c: _STR for c in VALUE_COLUMNS} | {"year": _INT, "value": _FLOAT, "line": _INT,
+                                                  "span_start": _INT, "span_end": _INT},
+    "checks": {c: _STR for c in CHECK_COLUMNS} | {"year": _INT, "lhs": _FLOAT, "rhs": _FLOAT, "diff": _FLOAT,
+                                                  "ok": _BOOL, "line": _INT},
+    "narrative": {c: _STR for c in NARRATIVE_COLUMNS} | {"year": _INT, "line": _INT, "span_start": _INT,
+                                                         "span_end": _INT},
+}
+_CROSS_YEAR_KEYS = ("t3.", "t2.normative_documents.")
+
+
+class TableStream:
+    """Rows appended in chunks to ``<name>.csv`` and ``<name>.parquet`` under temporary names;
+    ``commit`` renames both into place, ``abort`` removes them."""
+
+    def __init__(self, out: Path, name: str, chunk_rows: int = 50_000):
+        import pyarrow as pa
+
+        self.out, self.name, self.chunk_rows = out, name, chunk_rows
+        self.schema = pa.schema([(c, t) for c, t in SCHEMAS[name].items()])
+        self.rows: list[dict] = []
+        self.count = 0
+        out.mkdir(parents=True, exist_ok=True)
+        self.tmp_csv = out / f".{name}.csv.tmp"
+        self.tmp_pq = out / f".{name}.parquet.tmp"
+        self.csv = open(self.tmp_csv, "w", encoding="utf-8-sig", newline="")  # noqa: SIM115 - closed in commit/abort
+        self.writer = None
+
+    def append(self, rows: list[dict]) -> None:
+        self.rows.extend(rows)
+        if len(self.rows) >= self.chunk_rows:
+            self.flush()
+
+    def flush(self) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        if not self.rows and self.writer is not None:
+            return
+        table = pa.Table.from_pylist(self.rows, schema=self.schema)
+        if self.writer is None:
+            self.writer = pq.ParquetWriter(self.tmp_pq, self.schema)
+        self.writer.write_table(table)
+        table.to_pandas().to_csv(self.csv, header=self.count == 0, index=False)
+        self.count += len(self.rows)
+        self.rows = []
+
+    def commit(self) -> list[Path]:
+        self.flush()
+        self.writer.close()
+        self.csv.close()
+        os.replace(self.tmp_pq, self.out / f"{self.name}.parquet")
+        os.replace(self.tmp_csv, self.out / f"{self.name}.csv")
+        return [self.out / f"{self.name}.csv", self.out / f"{self.name}.parquet"]
+
+    def abort(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.csv.close()
+        self.tmp_pq.unlink(missing_ok=True)
+        self.tmp_csv.unlink(missing_ok=True)
+
+
+def _compact(obj: dict) -> dict:
+    """What the cross-year rules need of a report, once every other row has been written."""
+    keep = {k: obj.get(k) for k in ("path", "sha256", "agency", "scope", "year", "region")}
+    keep["values"] = {k: v for k, v in obj.get("values", {}).items() if k.startswith(_CROSS_YEAR_KEYS)}
+    keep["narrative_records"] = obj.get("narrative_records", [])
+    return keep
+
+
+def write_dataset(objs: Iterable[dict], out_dir: str | Path) -> list[Path]:
+    """Stream extraction results into the tidy tables. Only one report's rows are held at a time
+    (plus a compact summary per report for the duplicate marking and the cross-year rules). Nothing
+    replaces the previous dataset until every table is complete."""
+    out = Path(out_dir)
+    streams = {name: TableStream(out, name) for name in ("values", "checks", "narrative")}
+    reports: list[dict] = []
+    compact: list[dict] = []
+    try:
+        for obj in objs:
+            reports.append(report_row(obj))
+            streams["values"].append(value_rows(obj))
+            streams["checks"].append(check_rows(obj))
+            streams["narrative"].append(narrative_rows(obj))
+            compact.append(_compact(obj))
+        report_df = mark_duplicates(pd.DataFrame(reports, columns=REPORT_COLUMNS))
+        streams["checks"].append(cross_year_checks(compact, report_df))
+        for stream in streams.values():
+            stream.flush()
+    except BaseException:
+        for stream in streams.values():
+            stream.abort()
+        raise
+    written = write_tables({"reports": report_df, "dictionary": dictionary()}, out)
+    for stream in streams.values():
+        written += stream.commit()
+    return written
 
 
 def load_dataset(path: str | Path = "data/processed") -> dict[str, pd.DataFrame]:
