@@ -11,10 +11,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-# Full-width ASCII block U+FF01..U+FF5E maps 1:1 onto U+0021..U+007E.
-_FW = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
-_FW.update({0x3000: 0x20, 0x2212: ord("-"), 0x00A0: 0x20})
-_TRANS = str.maketrans(_FW)
+from ..textnorm import fold
 
 # Page furniture of PDF viewers and page-flip sites ("第10页", "- 10 -", "Page 3 of 9"). These carry
 # digits that are not cell values, so they are blanked out before tokenising.
@@ -47,12 +44,9 @@ BLANK_MARKERS = frozenset({"/", "—", "——", "-", "–", "－", "无", "空"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-_NEEDS = re.compile("[\uff01-\uff5e\u3000\u2212\u00a0]")
-
-
 def normalise(text: str) -> str:
-    """Same length as ``text``: full-width -> ASCII, ideographic space -> space."""
-    return text.translate(_TRANS) if _NEEDS.search(text) else text
+    """Same length as ``text``: full-width -> ASCII, ideographic space -> space (see textnorm)."""
+    return fold(text)
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from functools import cache
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parents[1]
-_PARTS = ("extract", "read", "template", "narrative", "validate.py")
+_PARTS = ("extract", "read", "template", "narrative", "validate.py", "textnorm.py")
 MAJOR = "1"
 
 

@@ -14,11 +14,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
-# Full-width ASCII block U+FF01..U+FF5E maps 1:1 onto U+0021..U+007E; ideographic and no-break
-# spaces become spaces. One character in, one character out: offsets never drift.
-_FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
-_FOLD.update({0x3000: 0x20, 0x00A0: 0x20})
-_TRANS = str.maketrans(_FOLD)
+from ..textnorm import fold
 
 _SPACE = " \t\r\u3000\xa0"
 # A line that ends a sentence: the next line starts a new one.
@@ -31,11 +27,6 @@ FURNITURE = re.compile(r"^\s*(?:第\s*\d+\s*页|[-—–]\s*\d+\s*[-—–]|Page
 
 
 _NEWLINE = re.compile("\n")
-
-
-def fold(text: str) -> str:
-    """Full-width -> ASCII, same length."""
-    return text.translate(_TRANS)
 
 
 class Source:
