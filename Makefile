@@ -15,15 +15,15 @@ venv: $(STAMP) ## Create .venv and install ogi with dev extras (re-runs only whe
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -e '.[dev]'
+	$(BIN)/python -m pip install -e '.[dev,dask]'
 	touch $(STAMP)
 
 data: $(STAMP) ## Extract data/raw into data/processed
 	mkdir -p data/processed
 	$(BIN)/ogi extract data/raw --out data/processed
 
-reports: venv data ## Build everything (for now: extract the data)
-# >>> RENDER: report rendering will be added here; for now `make reports` is exactly `make data`. <<<
+reports: venv data ## The main job: set up, extract data/raw, render every region's HTML report into reports/
+	$(BIN)/ogi render --data data/processed --out reports
 
 test: venv ## Run the test suite
 	$(BIN)/python -m pytest -q
@@ -34,8 +34,13 @@ lint: venv ## Lint with ruff
 bench: venv ## Run the extraction benchmark
 	$(BIN)/python benchmarks/extract.py
 
-lab: venv ## Open JupyterLab on notebooks/
-	$(BIN)/jupyter lab --allow-root notebooks/
+# JupyterLab settings live inside the venv, so `.py` notebooks open as notebooks by double-click
+# without touching the user's own Jupyter configuration.
+LAB_CONFIG := $(abspath $(VENV))/jupyter-config
+
+lab: venv ## Open JupyterLab on notebooks/ (the .py files open as notebooks)
+	JUPYTER_CONFIG_DIR=$(LAB_CONFIG) $(BIN)/jupytext-config set-default-viewer python
+	JUPYTER_CONFIG_DIR=$(LAB_CONFIG) $(BIN)/jupyter lab --allow-root notebooks/
 
 clean: ## Remove the venv, caches and generated outputs
 	rm -rf $(VENV) data/processed build dist *.egg-info .pytest_cache .ruff_cache .hypothesis

@@ -134,23 +134,26 @@ def _cmd_extract(args: argparse.Namespace) -> int:
         args.jsonl = True
     cache_dir = args.cache or (Path(args.out) / ".cache" if args.out else None)
     cache = Cache(Path(cache_dir)) if cache_dir and not args.no_cache else None
-    results: list[dict] = []
-    for obj in run_extract(args.paths, cache, jobs=args.jobs):
-        if args.jsonl:
-            sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
-            sys.stdout.flush()
-        if args.out:
-            results.append(obj)
-    if args.out:
-        from .dataset import frames, write_tables  # pandas only when tables are asked for
+    by_status: dict[str, int] = {}
 
-        written = write_tables(frames(results), args.out)
-        by_status: dict[str, int] = {}
-        for r in results:
-            by_status[r["status"]] = by_status.get(r["status"], 0) + 1
-        summary = ", ".join(f"{n} {s}" for s, n in sorted(by_status.items()))
-        print(f"extracted {len(results)} files ({summary}); wrote {len(written)} files to {args.out}",
-              file=sys.stderr)
+    def results() -> Iterator[dict]:
+        for obj in run_extract(args.paths, cache, jobs=args.jobs):
+            by_status[obj["status"]] = by_status.get(obj["status"], 0) + 1
+            if args.jsonl:
+                sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+                sys.stdout.flush()
+            yield obj
+
+    if not args.out:
+        for _ in results():
+            pass
+        return 0
+    from .dataset import write_dataset  # pandas only when tables are asked for
+
+    written = write_dataset(results(), args.out)
+    summary = ", ".join(f"{n} {s}" for s, n in sorted(by_status.items()))
+    print(f"extracted {sum(by_status.values())} files ({summary}); wrote {len(written)} files to {args.out}",
+          file=sys.stderr)
     return 0
 
 
@@ -166,6 +169,9 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                     help="worker processes (default: the number of cores)")
     ex.set_defaults(func=_cmd_extract)
+    from .render.cli import add_render_parser  # cheap: the engine loads on first use
+
+    add_render_parser(sub)
     return parser
 
 
