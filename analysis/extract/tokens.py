@@ -93,26 +93,20 @@ def _tokenize_plain(chunk: str, a: int, b: int, base: int) -> list[Token]:
     pos = a
     for m in NUMBER.finditer(chunk, a, b):
         s, e = m.start(), m.end()
-        if s > pos:
+        if s > pos and not chunk[pos:s].isspace():  # most gaps in a grid are a tab or a newline
             out.extend(_text_tokens(chunk, pos, s, base))
         raw = m.group()
         # A leading "-" glued to text ("增/减-18") is a sign only in signed cells; keep it, the
         # reading stage decides. A "-" preceded by a digit run ("2648-18538") starts a new value.
-        if _is_prose_number(chunk, s, e, b):
+        nxt = chunk[e] if e < len(chunk) else ""
+        if (s > 0 and chunk[s - 1] == PROSE_BEFORE) or PROSE_AFTER.match(chunk, e, b):
             out.append(Token("text", base + s, base + e, raw))
         else:
-            glued = e < len(chunk) and bool(CJK.match(chunk, e))
-            out.append(Token("num", base + s, base + e, raw, glued))
+            out.append(Token("num", base + s, base + e, raw, "\u4e00" <= nxt <= "\u9fff"))
         pos = e
-    if pos < b:
+    if pos < b and not chunk[pos:b].isspace():
         out.extend(_text_tokens(chunk, pos, b, base))
     return out
-
-
-def _is_prose_number(chunk: str, s: int, e: int, limit: int) -> bool:
-    if s > 0 and chunk[s - 1] == PROSE_BEFORE:
-        return True
-    return bool(PROSE_AFTER.match(chunk, e, limit))
 
 
 _BLANK_WORD = re.compile("|".join(re.escape(m) for m in sorted(BLANK_MARKERS, key=len, reverse=True)))
