@@ -120,3 +120,22 @@ def test_metadata_round_trip(extract, seed: int, layout: str, template: str) -> 
     rep = generate(seed, layout=layout, template=template)
     res = extract(rep.text, path="synthetic.txt")
     check_meta(rep, res)
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+@pytest.mark.parametrize("layout", ["html", "docx", "pdf"])
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_every_format_equals_the_text_route(extract, seed: int, layout: str, template: str) -> None:
+    """The same report as a saved web page, a Word file and a PDF gives the values its text gives."""
+    from analysis.extract import extract_document
+    from analysis.read import read_bytes
+
+    text_rep = generate(seed, layout="tab_grid", template=template, perturb=Perturb.none())
+    doc_rep = generate(seed, layout=layout, template=template, perturb=Perturb.none())
+    assert doc_rep.values == text_rep.values  # one report, two renderings
+    text_values = extract(text_rep.text, path="synthetic.txt").values
+    data = doc_rep.data if doc_rep.data is not None else doc_rep.text.encode("utf-8")
+    doc_values = extract_document(read_bytes(data, f"synthetic.{layout}")).values
+    keys = [k for k in text_rep.values if text_rep.values[k] is not None]
+    assert {k: doc_values.get(k) for k in keys} == {k: text_values.get(k) for k in keys}
+    assert all(text_rep.matches(k, text_values[k]) for k in keys)
