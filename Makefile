@@ -31,8 +31,9 @@ test: venv ## Run the test suite
 lint: venv ## Lint with ruff
 	$(BIN)/ruff check analysis tests benchmarks
 
-bench: venv ## Run the extraction benchmark
+bench: venv ## Run the extraction and rendering benchmarks (minutes; prints figures)
 	$(BIN)/python benchmarks/extract.py
+	$(BIN)/python benchmarks/render.py
 
 # JupyterLab settings live inside the venv, so `.py` notebooks open as notebooks by double-click
 # without touching the user's own Jupyter configuration.
@@ -44,5 +45,5 @@ lab: venv ## Open JupyterLab on notebooks/ (the .py files open as notebooks)
 
 clean: ## Remove the venv, caches and generated outputs
 	rm -rf $(VENV) data/processed build dist *.egg-info .pytest_cache .ruff_cache .hypothesis
-	rm -f reports/*.html reports/*.csv
+	rm -rf reports/*.html reports/*.csv reports/.render reports/.render-state.json
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

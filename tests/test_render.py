@@ -61,13 +61,16 @@ def warm_aba(data_dir, tmp_path_factory):
         for region in (A, B, A):
             results.append(engine.render_task(jobs[region]))
         starts = sum(k.starts for k in engine._ALL_KERNELS)
+        # the project code changed (e.g. a long-lived Dask worker between runs): the kernel is replaced
+        results.append(engine.render_task(dict(jobs[B], code_hash="changed")))
+        starts_after_change = sum(k.starts for k in engine._ALL_KERNELS)
     finally:
         engine.shutdown_kernels()
-    return results, starts
+    return results, starts, starts_after_change
 
 
 def test_isolation_a_b_a(warm_aba):
-    (a1, b, a2), starts = warm_aba
+    (a1, b, a2, _), starts, _ = warm_aba
     assert [r.status for r in (a1, b, a2)] == ["ok", "ok", "ok"], [r.error for r in (a1, b, a2)]
     assert starts == 1  # one kernel served all three regions
     nb1, nb2 = nbformat.reads(a1.notebook, 4), nbformat.reads(a2.notebook, 4)
@@ -81,6 +84,14 @@ def test_isolation_a_b_a(warm_aba):
     assert "fixture warning shown for every region" in text  # the warnings registry was reset
     assert a1.html == a2.html
     assert a1.side_files and a1.side_files == a2.side_files
+
+
+def test_kernel_restarted_when_code_changes(warm_aba):
+    results, starts, starts_after_change = warm_aba
+    assert starts == 1 and starts_after_change == 2
+    assert results[3].status == "ok" and results[3].phases["start"] > 0
+    pid = re.compile(r"ipykernel_\d+")  # the new kernel's process id shows in warning paths
+    assert pid.sub("", results[3].html) == pid.sub("", results[1].html)  # B again, on the new kernel
 
 
 def test_papermill_metadata_in_warm_output(warm_aba):

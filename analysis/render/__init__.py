@@ -26,7 +26,11 @@ Notebook contract:
   ``figures*.csv`` files with a ``figure_id`` column, concatenated into ``figures.csv`` (``region`` and
   ``slug`` columns added when missing), and ``key_figures.json``, a flat object of scalars shown as extra
   index columns. ``analysis.render.outputs`` has helpers (``save_figure_data``, ``save_key_figures``) that
-  do nothing outside a render;
+  do nothing outside a render. A notebook whose parameters cell declares ``figures_out`` also gets
+  ``figures_out = "$OGI_RENDER_DIR/figures.csv"`` injected (``notebooks/region.py`` writes its figure registry
+  there); that scratch path is left out of the content key and of output comparisons;
+* index key figures (region, scopes, years, latest year, its new requests ``t3.new_received.total``, number of
+  reports) come from the dataset itself, so the index never depends on a notebook's layout;
 * cells tagged ``remove-cell`` / ``remove-input`` / ``remove-output`` are dropped / shown without input /
   shown without output;
 * module-level state in project code must be pure (warm kernels keep modules imported between regions).
