@@ -236,6 +236,24 @@ def _derive_t3(records: dict[str, ValueRecord], template: str, form: str) -> Non
                                                note="(六)其他处理 printed as one row; sub-rows not printed")
 
 
+def _without_tables(text: str, regions: list[Region]) -> str:
+    """The text with the table regions read above blanked out, line breaks kept: the prose reader
+    then skips the tables (its facts are stated in sentences) and every offset and line number
+    stays the same."""
+    if not regions:
+        return text
+    parts, pos = [], 0
+    for r in sorted(regions, key=lambda r: r.start):
+        if r.start < pos:
+            continue
+        parts.append(text[pos:r.start])
+        chunk = text[r.start:r.end]
+        parts.append("".join("\n" if ch == "\n" else " " for ch in chunk))
+        pos = r.end
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
 def extract_document(doc: Document) -> ReportResult:
     text = normalise(doc.text)
     meta = read_metadata(text)
@@ -243,6 +261,7 @@ def extract_document(doc: Document) -> ReportResult:
     result = ReportResult(doc.path, doc.sha256, "ok", meta=meta.__dict__.copy(), template=template,
                           template_evidence=evidence, encoding=doc.encoding, format=doc.format)
     layouts: list[Layout] = []
+    regions: list[Region] = []
     t3_form = "single" if template == "2019" else "split"
     for table in TABLES:
         read = best_table(text, table, template)
@@ -255,6 +274,7 @@ def extract_document(doc: Document) -> ReportResult:
             continue
         assert read.layout is not None and read.region is not None
         layouts.append(read.layout)
+        regions.append(read.region)
         if table == "t3":
             t3_form = read.layout.form
         for key, cell in read.cells.items():
@@ -269,7 +289,7 @@ def extract_document(doc: Document) -> ReportResult:
     result.checks = run_checks(layouts, result.values)
     # Facts stated in the prose sit beside the table values (never over them); their agreement
     # with the tables is checked, and reported in the same checks table.
-    result.narrative = extract_narrative(doc.text)
+    result.narrative = extract_narrative(_without_tables(doc.text, regions))
     result.checks += narrative_checks(result.narrative, result.values)
     _set_status(result)
     return result
