@@ -127,7 +127,23 @@ def _tail_distances(label: str) -> dict[str, int]:
     return {label[i:i + 2]: n - i for i in range(n - 1)}  # later occurrences overwrite earlier ones
 
 
+_MEMO: dict[tuple[int, str, int | None], list[float]] = {}
+_MEMO_LIMIT = 100_000
+
+
 def similarities(index: _LabelIndex, label: str, got: int | None) -> list[float]:
+    """Memoised: the same printed labels recur in every report of a template."""
+    tail = label[-index.reach - 1:]
+    key = (id(index), tail, got)
+    sims = _MEMO.get(key)
+    if sims is None:
+        if len(_MEMO) >= _MEMO_LIMIT:
+            _MEMO.clear()
+        sims = _MEMO[key] = _similarities(index, tail, got)
+    return sims
+
+
+def _similarities(index: _LabelIndex, label: str, got: int | None) -> list[float]:
     """Similarity of one block's label to every row: the weighted share of the row's best alias
     found in the label's tail, plus or minus a bonus when both print an ordinal.
 
@@ -135,7 +151,7 @@ def similarities(index: _LabelIndex, label: str, got: int | None) -> list[float]
     label, and a segment like "行政处罚无行政强制" (a blank "无" glued to its label) holds two row
     labels of which only the last one owns the values after it."""
     acc: dict[tuple[int, int], float] = {}
-    for g, dist in _tail_distances(label[-index.reach - 1:]).items():
+    for g, dist in _tail_distances(label).items():
         for r, a, w, reach in index.postings.get(g, ()):
             if dist <= reach:
                 acc[(r, a)] = acc.get((r, a), 0.0) + w

@@ -8,6 +8,7 @@ save: a :class:`ReportResult` whose ``to_json`` is the public JSON contract of `
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -236,6 +237,9 @@ def _derive_t3(records: dict[str, ValueRecord], template: str, form: str) -> Non
                                                note="(六)其他处理 printed as one row; sub-rows not printed")
 
 
+_NOT_NEWLINE = re.compile(r"[^\n]")
+
+
 def _without_tables(text: str, regions: list[Region]) -> str:
     """The text with the table regions read above blanked out, line breaks kept: the prose reader
     then skips the tables (its facts are stated in sentences) and every offset and line number
@@ -247,8 +251,7 @@ def _without_tables(text: str, regions: list[Region]) -> str:
         if r.start < pos:
             continue
         parts.append(text[pos:r.start])
-        chunk = text[r.start:r.end]
-        parts.append("".join("\n" if ch == "\n" else " " for ch in chunk))
+        parts.append(_NOT_NEWLINE.sub(" ", text[r.start:r.end]))
         pos = r.end
     parts.append(text[pos:])
     return "".join(parts)

@@ -105,12 +105,14 @@ def scope_of(agency: str) -> str | None:
 
 def _stated_before(text: str, name: str, pattern: re.Pattern[str]) -> str | None:
     """The city/province printed immediately before ``name`` somewhere in the text."""
-    for m in re.finditer(re.escape(name), text):
-        window = text[max(0, m.start() - 12): m.start()]
+    pos = text.find(name)
+    while pos != -1:
+        window = text[max(0, pos - 12): pos]
         hit = min((h for h in (pattern.search(window, i) for i in range(len(window))) if h),
                   key=lambda h: len(h.group(1)), default=None)
         if hit:
             return hit.group(1)
+        pos = text.find(name, pos + 1)
     return None
 
 
