@@ -17,7 +17,8 @@ from pathlib import Path
 from .extract import ReportResult, extract_path, extractor_version
 from .raw import ChecksumError, sha256_file, sidecar_path, verify
 
-_SKIP_SUFFIXES = (".meta.json", ".expected.json")
+# Sidecars, manifests and tables sit beside reports in a directory; none of them is a report.
+_SKIP_SUFFIXES = (".meta.json", ".expected.json", ".csv", ".parquet", ".json")
 _SKIP_NAMES = {"manifest.csv", "README.md"}
 
 

@@ -87,12 +87,12 @@ def main() -> None:
         print(f"  synthetic {layout:<14} ({len(docs)}): {per_report_ms(docs, 1):.2f} ms/report")
     print(f"synthetic text reports ({len(all_docs)}): {per_report_ms(all_docs, 1):.2f} ms/report (one core)")
 
+    from analysis.synth.corpus import write_corpus
+
     with tempfile.TemporaryDirectory() as tmp:
-        paths = []
-        for i, (layout, text) in enumerate(synthetic_texts(args.batch)):
-            p = Path(tmp) / f"{i:06d}_{layout}.txt"
-            p.write_text(text, encoding="utf-8")
-            paths.append(str(p))
+        # A national-style corpus: agencies reporting every year 2019-2024, text layouts only.
+        regions = max(1, args.batch // 6)
+        paths = [str(p) for p in write_corpus(tmp, regions, range(2019, 2025))][: args.batch]
         seconds = batch(paths, args.jobs)
     rate = len(paths) / seconds
     print(f"batch: {len(paths)} synthetic files on {args.jobs} processes in {seconds:.1f} s")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
 import random
 from functools import cache
 
 from ..template import load
-from .model import GridCell, Report, Table, section_heading, t2_table, t3_table, t4_table
+from .model import GridCell, Meta, Report, Table, section_heading, t2_table, t3_table, t4_table
 from .perturb import BLANK_MARKERS, LABEL_VARIANTS, Perturb, digit_adjacent, fullwidth
 from .prose import intro, other_matters, overview, problems, random_meta, signature, t3_note, title_of
 from .values import random_values
@@ -96,8 +98,20 @@ def _typos(rng: random.Random, tables: dict[str, Table], fused: bool) -> dict[st
     return labels
 
 
+def _placed(meta: Meta, place: dict, year: int | None) -> Meta:
+    """The same agency in every year of a corpus: place fields and the year replace the drawn ones,
+    with the signing and posting dates moved to the year after the statistics year."""
+    fields = {k: place[k] for k in ("region", "parent", "province", "agency", "scope") if k in place}
+    if year is not None and year != meta.year:
+        shift = (year - meta.year) * 365 + (year + 1) // 4 - (meta.year + 1) // 4
+        move = lambda d: d and (datetime.date.fromisoformat(d) + datetime.timedelta(days=shift)).isoformat()
+        fields.update(year=year, publication_date=move(meta.publication_date), posted=move(meta.posted))
+    return dataclasses.replace(meta, **fields)
+
+
 def build_report(rng: random.Random, template: str, *, layout: str = "", perturb: Perturb | None = None,
-                 form: str | None = None, scope: str | None = None) -> Report:
+                 form: str | None = None, scope: str | None = None, place: dict | None = None,
+                 year: int | None = None) -> Report:
     """A complete report model from ``rng``. ``layout`` only matters for the typos a layout cannot show
     (a digit glued before a label would fuse into the previous row's values in crawler text)."""
     perturb = perturb or Perturb.none()
@@ -106,6 +120,8 @@ def build_report(rng: random.Random, template: str, *, layout: str = "", perturb
     elif form is None:
         form = "split" if rng.random() < 0.85 else "single"
     meta, scale = random_meta(rng, template, scope)
+    if place or year:
+        meta = _placed(meta, place or {}, year)
     values = random_values(rng, template, form, scale)
     tables = {"t2": t2_table(template), "t3": t3_table(template, form), "t4": t4_table()}
     printed, truth, decimals = print_plan(rng, values, template, form, perturb, tables)

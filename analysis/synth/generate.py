@@ -67,18 +67,21 @@ class SynthReport:
 
 def generate(
     seed: int, layout: str | None = None, template: str | None = None, perturb: Perturb | None = None,
-    *, form: str | None = None, scope: str | None = None,
+    *, form: str | None = None, scope: str | None = None, place: dict | None = None, year: int | None = None,
 ) -> SynthReport:
     """A synthetic report from ``seed``. Unset arguments are drawn from the seed; ``perturb=None``
     draws a random mix of perturbations (``Perturb.none()`` gives a clean report)."""
     rng = random.Random(seed)
+    if year is not None and template is None:
+        template = "2019" if year <= load().meta["year_cutover"]["last_2019_year"] else "2021"
     template = template or rng.choice(TEMPLATES)
     layout = layout or rng.choice(TEXT_LAYOUTS)
     if layout not in RENDERERS and layout not in DOCUMENT_LAYOUTS:
         raise ValueError(f"unknown layout {layout!r}; expected one of {TEXT_LAYOUTS + DOCUMENT_LAYOUTS}")
     if perturb is None:
         perturb = Perturb.random(rng)
-    report = build_report(rng, template, layout=layout, perturb=perturb, form=form, scope=scope)
+    report = build_report(rng, template, layout=layout, perturb=perturb, form=form, scope=scope, place=place,
+                          year=year)
     data = None
     if layout == "html":
         text = render_html(report, rng)
