@@ -93,7 +93,8 @@ def _extract_json(path: str) -> dict:
     return extract_one(Path(path)).to_json()
 
 
-def run_extract(paths: list[str], cache: Cache | None = None, jobs: int = 1) -> Iterator[dict]:
+def run_extract(paths: list[str], cache: Cache | None = None, jobs: int = 1,
+                scheduler: str | None = None) -> Iterator[dict]:
     """Extraction results, one JSON-contract dict per input, in input order. Never raises for a bad
     document: its status and reason say what went wrong. With ``jobs`` > 1 the uncached inputs are
     read by a process pool, streamed back in order; only results are held, never documents."""
@@ -109,7 +110,7 @@ def run_extract(paths: list[str], cache: Cache | None = None, jobs: int = 1) -> 
             todo.append(path)
         else:
             ready[path] = obj
-    fresh = _map(todo, jobs)
+    fresh = _map_dask(todo, scheduler, jobs) if scheduler else _map(todo, jobs)
     for path in inputs:
         if path in ready:
             yield ready.pop(path)
@@ -118,6 +119,20 @@ def run_extract(paths: list[str], cache: Cache | None = None, jobs: int = 1) -> 
         if cache:
             cache.put(obj)
         yield obj
+
+
+def _map_dask(paths: list[Path], scheduler: str, jobs: int) -> Iterator[dict]:
+    """Extraction on Dask distributed (a scheduler address, or "local" for a LocalCluster); results
+    come back in input order."""
+    from .render.cluster import map_paths
+
+    done: dict[str, dict] = {}
+    arrived = map_paths(_extract_json, [str(p) for p in paths], scheduler=scheduler, n_workers=jobs)
+    for p in paths:
+        while str(p) not in done:
+            item, obj = next(arrived)
+            done[item] = obj
+        yield done.pop(str(p))
 
 
 def _map(paths: list[Path], jobs: int) -> Iterator[dict]:
@@ -138,7 +153,7 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     by_status: dict[str, int] = {}
 
     def results() -> Iterator[dict]:
-        for obj in run_extract(args.paths, cache, jobs=args.jobs):
+        for obj in run_extract(args.paths, cache, jobs=args.jobs, scheduler=args.scheduler):
             by_status[obj["status"]] = by_status.get(obj["status"], 0) + 1
             if args.jsonl:
                 sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
@@ -169,6 +184,9 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--no-cache", action="store_true", help="read every input again")
     ex.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                     help="worker processes (default: the number of cores)")
+    ex.add_argument("--scheduler", metavar="ADDRESS",
+                    help="extract on Dask distributed: a scheduler address, or 'local' for a LocalCluster "
+                         "(optional extra: pip install 'ogi[dask]')")
     ex.set_defaults(func=_cmd_extract)
     from .render.cli import add_render_parser  # cheap: the engine loads on first use
 

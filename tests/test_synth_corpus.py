@@ -28,3 +28,17 @@ def test_small_national_corpus_round_trips(tmp_path):
         assert int(got["year"]) == int(truth["year"]) and got["template"] == truth["template"], name
     xyear = ds["checks"][ds["checks"]["table"] == "xyear"]
     assert (xyear["rule"] == "xyear.carried_over").sum() >= 3  # three agencies x two year pairs, when read
+
+
+def test_extraction_on_a_dask_local_cluster(tmp_path, capsys):
+    import json
+
+    import pytest
+
+    pytest.importorskip("distributed")
+    src = tmp_path / "corpus"
+    list(write_corpus(src, regions=2, years=range(2021, 2023)))
+    assert main(["extract", str(src), "--jsonl", "--scheduler", "local", "--jobs", "1", "--no-cache"]) == 0
+    objs = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [o["path"].rsplit("/", 1)[-1] for o in objs] == sorted(p.name for p in src.glob("*.txt"))
+    assert all(o["status"] in ("ok", "flagged") for o in objs)
