@@ -11,6 +11,7 @@ import argparse
 import json
 import os
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -151,10 +152,14 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     cache_dir = args.cache or (Path(args.out) / ".cache" if args.out else None)
     cache = Cache(Path(cache_dir)) if cache_dir and not args.no_cache else None
     by_status: dict[str, int] = {}
+    stages: dict[str, float] = {}
+    started = time.perf_counter()
 
     def results() -> Iterator[dict]:
         for obj in run_extract(args.paths, cache, jobs=args.jobs, scheduler=args.scheduler):
             by_status[obj["status"]] = by_status.get(obj["status"], 0) + 1
+            for stage, seconds in (obj.get("timings") or {}).items():
+                stages[stage] = stages.get(stage, 0.0) + seconds
             if args.jsonl:
                 sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
                 sys.stdout.flush()
@@ -163,6 +168,7 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     if not args.out:
         for _ in results():
             pass
+        _throughput(by_status, stages, time.perf_counter() - started)
         return 0
     from .dataset import write_dataset  # pandas only when tables are asked for
 
@@ -170,7 +176,17 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     summary = ", ".join(f"{n} {s}" for s, n in sorted(by_status.items()))
     print(f"extracted {sum(by_status.values())} files ({summary}); wrote {len(written)} files to {args.out}",
           file=sys.stderr)
+    _throughput(by_status, stages, time.perf_counter() - started)
     return 0
+
+
+def _throughput(by_status: dict[str, int], stages: dict[str, float], wall: float) -> None:
+    """Per-stage throughput on stderr: CPU seconds summed over workers (cached inputs count zero)."""
+    n = sum(by_status.values())
+    if not n or not wall:
+        return
+    parts = [f"{stage} {seconds / n * 1000:.1f} ms/report" for stage, seconds in sorted(stages.items())]
+    print(f"throughput: {n / wall:.0f} reports/s over {wall:.1f} s wall; " + ", ".join(parts), file=sys.stderr)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -9,6 +9,7 @@ save: a :class:`ReportResult` whose ``to_json`` is the public JSON contract of `
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -74,6 +75,7 @@ class ReportResult:
     checks: list[dict] = field(default_factory=list)
     tables: dict[str, dict] = field(default_factory=dict)
     narrative: Narrative | None = None
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage, for throughput reports
 
     @property
     def values(self) -> dict[str, int | float | None]:
@@ -106,6 +108,7 @@ class ReportResult:
             "tables": self.tables,
             "narrative": self.narrative.to_json() if self.narrative else None,
             "narrative_records": self.narrative.to_records() if self.narrative else [],
+            "timings": {k: round(v, 6) for k, v in self.timings.items()},
         }
 
 
@@ -266,6 +269,7 @@ def extract_document(doc: Document) -> ReportResult:
     layouts: list[Layout] = []
     regions: list[Region] = []
     t3_form = "single" if template == "2019" else "split"
+    started = time.perf_counter()
     for table in TABLES:
         read = best_table(text, table, template)
         if read is None or read.known == 0:
@@ -290,9 +294,11 @@ def extract_document(doc: Document) -> ReportResult:
         }
     _derive_t3(result.records, template, t3_form)
     result.checks = run_checks(layouts, result.values)
+    tables_done = time.perf_counter()
     # Facts stated in the prose sit beside the table values (never over them); their agreement
     # with the tables is checked, and reported in the same checks table.
     result.narrative = extract_narrative(_without_tables(doc.text, regions))
+    result.timings.update(tables=tables_done - started, prose=time.perf_counter() - tables_done)
     result.checks += narrative_checks(result.narrative, result.values)
     _set_status(result)
     return result
@@ -326,13 +332,17 @@ def extract_text(text: str, path: str = "<text>") -> ReportResult:
 
 def extract_path(path: str) -> ReportResult:
     """Read and extract one file. Never raises for bad input: the status says what went wrong."""
+    started = time.perf_counter()
     try:
         doc = read_path(path)
     except ReadError as e:
         return ReportResult(str(path), None, e.status, reason=str(e))
     except OSError as e:
         return ReportResult(str(path), None, "unreadable", reason=f"cannot open: {e}")
+    read_s = time.perf_counter() - started
     try:
-        return extract_document(doc)
+        result = extract_document(doc)
+        result.timings["read"] = read_s
+        return result
     except Exception as e:  # noqa: BLE001 - one bad document must never stop a batch
         return ReportResult(str(path), doc.sha256, "error", reason=f"extractor failed: {type(e).__name__}: {e}")
