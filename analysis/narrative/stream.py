@@ -27,6 +27,7 @@ FURNITURE = re.compile(r"^\s*(?:第\s*\d+\s*页|[-—–]\s*\d+\s*[-—–]|Page
 
 
 _NEWLINE = re.compile("\n")
+_CLAUSE_PUNCT = re.compile(r"[。，,；;]")
 
 
 class Source:
@@ -124,6 +125,7 @@ def build_stream(text: str) -> Stream:
     prev_last = ""  # last character of the previous kept line
     prev_heading = False
     pos = 0
+    folded_text = fold(text)  # once for the whole text: one character per character, offsets kept
     for raw in text.split("\n"):
         line_start = pos
         pos += len(raw) + 1
@@ -143,11 +145,8 @@ def build_stream(text: str) -> Stream:
                 origin.add_break(max(line_start - 1, 0))
         # A heading is its own line when short and unpunctuated; a long line that merely starts
         # with "(二)" is a wrapped paragraph and keeps flowing into the next line.
-        prev_heading = bool(HEADING.match(content)) and len(content) <= 40 and not re.search(
-            r"[。，,；;]", content
-        )
-        folded = fold(content)
-        chars.extend(folded)
+        prev_heading = bool(HEADING.match(content)) and len(content) <= 40 and not _CLAUSE_PUNCT.search(content)
+        chars.extend(folded_text[line_start + a: line_start + b])
         origin.add_run(line_start + a, b - a)
         prev_last = content[-1]
     return Stream("".join(chars), origin, hard)
