@@ -31,8 +31,10 @@ def rank(values: pd.Series) -> pd.Series:
 
 def compare(study: Study, report_id: str, iids: list[str], same_year: bool = True) -> pd.DataFrame:
     """Long table over ``report_id``'s peers: one row per (peer, indicator) with value, rank, n ranked."""
-    peer = peers(study, report_id, same_year)
     scope = study.report(report_id)["scope"]
+    if pd.isna(scope):
+        return pd.DataFrame()  # scope not stated: comparable with no one rather than with everyone
+    peer = peers(study, report_id, same_year)
     assert set(peer["scope"]) == {scope}, "comparison must not mix scopes"
     long = measures(study, peer["report_id"].tolist(), iids)
     long["focal"] = long["report_id"] == report_id
