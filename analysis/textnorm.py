@@ -18,3 +18,10 @@ _NEEDS = re.compile("[\uff01-\uff5e\u3000\u2212\u00a0]")
 def fold(text: str) -> str:
     """Same length as ``text``; returns ``text`` itself when nothing needs folding."""
     return text.translate(_TRANS) if _NEEDS.search(text) else text
+
+
+# Page furniture of PDF viewers and page-flip sites: "第10页", "第1页/共3页", "Page 3 of 9", and a
+# page number between dashes on its own line ("- 10 -"). One definition for the table reader (which
+# blanks them out, digits and all) and the prose reader (which drops such lines).
+PAGE_NUMBER = r"第\s*\d+\s*页(?:\s*[/／共]\s*\d+\s*页?)?|[Pp]age\s*\d+(?:\s*of\s*\d+)?"
+PAGE_DASHED = r"[-—–][ \t]*\d+[ \t]*[-—–]"

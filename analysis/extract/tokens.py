@@ -11,15 +11,12 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..textnorm import fold
+from ..textnorm import PAGE_DASHED, PAGE_NUMBER, fold
 
 # Page furniture of PDF viewers and page-flip sites ("第10页", "- 10 -", "Page 3 of 9"). These carry
 # digits that are not cell values, so they are blanked out before tokenising.
 NOISE = re.compile(
-    r"第\s*\d+\s*页(?:\s*[/／共]\s*\d+\s*页?)?"
-    r"|(?:(?<=\n)|^)[ \t]*[-—–][ \t]*\d+[ \t]*[-—–][ \t]*"
-    r"|[Pp]age\s*\d+(?:\s*of\s*\d+)?"
-    r"|\{\{[^}]*\}\}",
+    rf"{PAGE_NUMBER}|(?:(?<=\n)|^)[ \t]*{PAGE_DASHED}[ \t]*|\{{\{{[^}}]*\}}\}}",  # {{…}}: viewer templates
     re.MULTILINE,
 )
 

@@ -14,7 +14,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from ..textnorm import fold
+from ..textnorm import PAGE_DASHED, PAGE_NUMBER, fold
 
 _SPACE = " \t\r\u3000\xa0"
 # A line that ends a sentence: the next line starts a new one.
@@ -23,7 +23,7 @@ _SENTENCE_END = "。！？!?；;"
 HEADING = re.compile(r"^\s*(?:#+\s*|[（(][一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}、)")
 # Page furniture of PDF viewers and page-flip sites; dropped from the stream so that a sentence
 # interrupted by a page break is joined again.
-FURNITURE = re.compile(r"^\s*(?:第\s*\d+\s*页|[-—–]\s*\d+\s*[-—–]|Page\s*\d+(?:\s*of\s*\d+)?)\s*$")
+FURNITURE = re.compile(rf"^\s*(?:{PAGE_NUMBER}|{PAGE_DASHED})\s*$")
 
 
 _NEWLINE = re.compile("\n")
