@@ -23,7 +23,7 @@ from .requests import CMP, AppMatch
 # Section headings end the passage, except enumerated outcomes ("（一）予以公开…") inside it.
 _SECTION = re.compile(r"\([一二三四五六七八九十]{1,3}\)|(?<![第\d一二三四五六七八九十])[一二三四五六七八九十]{1,3}、")
 _OUTCOME_WORDS = re.compile(r"予以公开|部分公开|不予公开|无法提供|不予处理|其他处理|结转")
-_HEADING_YSQ = re.compile(r"(?:\([一二三四五六七八九十]{1,3}\)|[一二三四五六七八九十]{1,3}、|\d[.、])\s*\**\s*依申请公开")
+_YSQ_PREFIX = re.compile(r"(?:\([一二三四五六七八九十]{1,3}\)|[一二三四五六七八九十]{1,3}、|\d[.、])\s*\**\s*$")
 ZONE_MAX = 1500
 
 ITEM = re.compile(rf"(?P<num>{NUM})\s*(?P<approx>余|多)?\s*(?P<unit>件|宗|份|个(?!百分点)|条)"
@@ -87,8 +87,13 @@ def zones(ctx: Ctx, apps: list[AppMatch]) -> list[tuple[int, int]]:
     starts = []
     if apps:
         starts.append(ctx.sentence_start(apps[0].start))
-    for m in _HEADING_YSQ.finditer(ctx.s):
-        starts.append(m.end())
+    # The heading pattern is tried only where its literal tail occurs (a scan of the whole stream
+    # with a pattern that starts with a numeral class is slow on long reports).
+    pos = ctx.s.find("依申请公开")
+    while pos != -1:
+        if _YSQ_PREFIX.search(ctx.s, max(0, pos - 12), pos):
+            starts.append(pos + len("依申请公开"))
+        pos = ctx.s.find("依申请公开", pos + 1)
     out: list[tuple[int, int]] = []
     for a in sorted(set(starts)):
         if any(x <= a < y for x, y in out):
