@@ -16,11 +16,21 @@ import hashlib
 import html
 import os
 import subprocess
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 PROJECT = "ogi"
+
+
+# Per-process caches (a renderer reuses one kernel for many regions): the dataset hash keyed by the
+# files' names, sizes and modification times; the git version keyed by the repository and its HEAD and
+# index times, and re-read at most every _CODE_TTL seconds (edits to tracked files touch neither).
+_DATASET_CACHE: dict[tuple, str] = {}
+_CODE_CACHE: dict[tuple, tuple[float, str]] = {}
+_CODE_TTL = 60.0
+_RACY = 2.0  # files modified this recently are hashed every time (a rewrite may keep size and mtime)
 
 
 def dataset_version(data_dir: str | Path, length: int = 12) -> str:
@@ -29,16 +39,51 @@ def dataset_version(data_dir: str | Path, length: int = 12) -> str:
     files = sorted(base.glob("*.csv")) or sorted(base.glob("*.parquet"))
     if not files:
         return "unknown"
+    try:
+        stats = [f.stat() for f in files]
+    except OSError:
+        stats = None
+    key = (str(base.resolve()), tuple((f.name, st.st_size, st.st_mtime_ns) for f, st in zip(files, stats))) \
+        if stats is not None else None
+    if key is not None and key in _DATASET_CACHE:
+        return _DATASET_CACHE[key][:length]
     h = hashlib.sha256()
     for f in files:
         h.update(f.name.encode("utf-8") + b"\0")
         h.update(f.read_bytes())
         h.update(b"\0")
-    return h.hexdigest()[:length]
+    digest = h.hexdigest()
+    if key is not None and all(time.time() - st.st_mtime > _RACY for st in stats):
+        if len(_DATASET_CACHE) > 32:
+            _DATASET_CACHE.clear()
+        _DATASET_CACHE[key] = digest
+    return digest[:length]
+
+
+def _git_stamp(repo: Path) -> tuple:
+    out = [str(repo)]
+    for p in (repo / ".git", repo / ".git" / "HEAD", repo / ".git" / "index"):
+        try:
+            out.append(p.stat().st_mtime_ns)
+        except OSError:
+            out.append(None)
+    return tuple(out)
 
 
 def code_version(repo: Path = REPO) -> str:
     """Short git commit (+dirty), or "unknown" when not in a git checkout or git is absent."""
+    key = _git_stamp(Path(repo))
+    hit = _CODE_CACHE.get(key)
+    if hit is not None and time.monotonic() - hit[0] < _CODE_TTL:
+        return hit[1]
+    version = _code_version(repo)
+    if len(_CODE_CACHE) > 32:
+        _CODE_CACHE.clear()
+    _CODE_CACHE[key] = (time.monotonic(), version)
+    return version
+
+
+def _code_version(repo: Path) -> str:
     try:
         commit = subprocess.run(["git", "-C", str(repo), "rev-parse", "--short=12", "HEAD"], capture_output=True,
                                 text=True, timeout=10, check=False)

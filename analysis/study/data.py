@@ -337,3 +337,33 @@ def load(data_dir: str | Path = "data/processed") -> Study:
 
     path = resolve_data_dir(data_dir)
     return Study.from_tables(load_dataset(path), data_dir=str(path))
+
+
+_LOADED: dict[tuple, Study] = {}
+_RACY = 2.0  # files modified this recently are read again every time (a rewrite may keep size and mtime)
+
+
+def load_cached(data_dir: str | Path = "data/processed") -> Study:
+    """:func:`load`, kept per process while the directory's files keep their names, sizes and times.
+
+    Why: a renderer runs many region reports in one kernel, and loading and indexing the whole dataset
+    for each grows with the dataset. Only the latest dataset is kept. The report code never modifies a
+    Study; callers that do should use :func:`load`.
+    """
+    import time
+
+    path = resolve_data_dir(data_dir)
+    try:
+        stats = tuple((f.name, st.st_size, st.st_mtime_ns, st.st_mtime)
+                      for f in sorted(path.iterdir()) if f.is_file() for st in [f.stat()])
+    except OSError:
+        return load(data_dir)
+    key = (str(path.resolve()), tuple(x[:3] for x in stats))
+    hit = _LOADED.get(key)
+    if hit is not None:
+        return hit
+    study = load(data_dir)
+    _LOADED.clear()
+    if all(time.time() - x[3] > _RACY for x in stats):
+        _LOADED[key] = study
+    return study

@@ -265,7 +265,7 @@ def make_table(number: str, prefix: str, year: int | None, lang: str, display: p
 def png_bytes(fig) -> bytes:
     """PNG without the software/date metadata, so the same figure gives the same bytes."""
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110, metadata={"Software": None})
+    fig.savefig(buf, format="png", dpi=100, metadata={"Software": None})
     return buf.getvalue()
 
 

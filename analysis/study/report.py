@@ -25,7 +25,7 @@ from . import outcomes as out_mod
 from . import plots, quality
 from . import review as rev
 from .cite import Citation, code_version, dataset_version, render_date
-from .data import SCOPE_ORDER, SCOPE_ZH, Study, load
+from .data import SCOPE_ORDER, SCOPE_ZH, Study, load_cached
 from .measures import measure
 from .requests import requests_by_year, yoy
 from .stats import fmt_growth, fmt_int, fmt_pct, fmt_share, is_known, share
@@ -73,7 +73,7 @@ class RegionReport:
         self.lang = ind.check_lang(lang)
         fig.reset()
         fonts.setup()
-        self.study = study if study is not None else load(data_dir)
+        self.study = study if study is not None else load_cached(data_dir)
         self.data_dir = self.study.data_dir or str(data_dir)
         self.data_dir_param = str(data_dir)
         self.region = region
