@@ -147,19 +147,10 @@ def small_multiples(long: pd.DataFrame, iids: list[str], titles: dict[str, str],
     """
     fonts.apply()
     n = len(iids)
-    cols = min(3, n)
-    rows = math.ceil(n / cols)
     peers = list(dict.fromkeys(long.sort_values(["focal", "region"], ascending=[False, True])["region"]))
     if len(peers) > MAX_PEERS_DRAWN:
         return _small_multiples_band(long, iids, titles, lang)
-    label_w = _label_width_in(peers, 8) + 0.25
-    panel_w, panel_h = 2.9, 0.32 * len(peers) + 0.9
-    gap_w, top_h, bottom_h, gap_h = 0.35, 0.35, 0.45, 0.55
-    width = label_w + cols * panel_w + (cols - 1) * gap_w + 0.2
-    height = top_h + rows * panel_h + (rows - 1) * gap_h + bottom_h
-    fig, axes = plt.subplots(rows, cols, figsize=(width, height), squeeze=False, sharey=True)
-    fig.subplots_adjust(left=label_w / width, right=1 - 0.2 / width, bottom=bottom_h / height,
-                        top=1 - top_h / height, wspace=gap_w / panel_w, hspace=gap_h / panel_h)
+    fig, axes = _panel_grid(peers, n)
     ys = list(range(len(peers)))
     for ax, iid in zip(axes.flat, iids):
         sub = long[long["indicator"] == iid].set_index("region").reindex(peers)
@@ -200,15 +191,9 @@ def small_multiples(long: pd.DataFrame, iids: list[str], titles: dict[str, str],
     return fig
 
 
-def _small_multiples_band(long: pd.DataFrame, iids: list[str], titles: dict[str, str], lang: str = "zh"):
-    """:func:`small_multiples` for many peers: the focal agency's bar, and the other peers as one row that
-    shows their range (thin line), interquartile range (band) and median (tick)."""
-    focal_regions = list(dict.fromkeys(long[long["focal"].astype(bool)].sort_values("region")["region"]))
-    others = long[~long["region"].isin(focal_regions)]
-    n_others = others["region"].nunique()
-    band_label = _t(f"其他{n_others}个同类机关", f"{n_others} other agencies", lang)
-    labels = focal_regions + [band_label]
-    n = len(iids)
+def _panel_grid(labels: list[str], n: int):
+    """n panels (up to three a row) sharing one y axis of ``labels``, laid out by fixed margins
+    computed from the label widths (constrained_layout measured every tick label: slow)."""
     cols = min(3, n)
     rows = math.ceil(n / cols)
     label_w = _label_width_in(labels, 8) + 0.25
@@ -219,6 +204,19 @@ def _small_multiples_band(long: pd.DataFrame, iids: list[str], titles: dict[str,
     fig, axes = plt.subplots(rows, cols, figsize=(width, height), squeeze=False, sharey=True)
     fig.subplots_adjust(left=label_w / width, right=1 - 0.2 / width, bottom=bottom_h / height,
                         top=1 - top_h / height, wspace=gap_w / panel_w, hspace=gap_h / panel_h)
+    return fig, axes
+
+
+def _small_multiples_band(long: pd.DataFrame, iids: list[str], titles: dict[str, str], lang: str = "zh"):
+    """:func:`small_multiples` for many peers: the focal agency's bar, and the other peers as one row that
+    shows their range (thin line), interquartile range (band) and median (tick)."""
+    focal_regions = list(dict.fromkeys(long[long["focal"].astype(bool)].sort_values("region")["region"]))
+    others = long[~long["region"].isin(focal_regions)]
+    n_others = others["region"].nunique()
+    band_label = _t(f"其他{n_others}个同类机关", f"{n_others} other agencies", lang)
+    labels = focal_regions + [band_label]
+    n = len(iids)
+    fig, axes = _panel_grid(labels, n)
     yb = len(focal_regions)
     for ax, iid in zip(axes.flat, iids):
         sub = long[long["indicator"] == iid]
