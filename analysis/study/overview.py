@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import fonts
 from . import figures as fig
 from . import indicators as ind
 from . import land as land_mod
@@ -19,7 +18,7 @@ from . import plots, quality
 from .cite import Citation, code_version, dataset_version, render_date
 from .compare import latest_by_scope
 from .data import SCOPE_ORDER, Study, load
-from .report import _Raw, _render_dir, scope_label
+from .report import Sections, _Raw, _render_dir, scope_label
 from .requests import requests_by_year, yoy
 from .stats import fmt_growth, fmt_int, fmt_pct, fmt_share, is_known, share
 
@@ -27,26 +26,17 @@ PREFIX = "overview"
 KEY_INDICATORS = ["new_requests", "disclosure_rate", "unable_rate", "review_correction_rate"]
 
 
-class Overview:
+class Overview(Sections):
     """Sections of the all-regions notebook."""
 
     def __init__(self, lang: str = "zh", data_dir: str | Path = "data/processed",
                  figures_out: str | Path | None = None, study: Study | None = None):
-        self.lang = ind.check_lang(lang)
-        fig.reset()
-        fonts.setup()
-        self.study = study if study is not None else load(data_dir)
-        self.data_dir = self.study.data_dir or str(data_dir)
-        self.data_dir_param = str(data_dir)
+        super().__init__(lang, data_dir, figures_out, study, loader=load)
         self.year = int(self.study.reports["year"].max())
-        self.figures_out = figures_out
         self.series = requests_by_year(self.study)
         self.growth = yoy(self.series, self.study)
         self.latest = latest_by_scope(self.study, KEY_INDICATORS)
         self.scope_labels = {s: scope_label(s, self.lang) for s in self.study.reports["scope"].dropna().unique()}
-
-    def _t(self, zh: str, en: str) -> str:
-        return zh if self.lang == "zh" else en
 
     def _describe(self, ref: str) -> str:
         return self.study.describe(ref, self.lang)

@@ -64,18 +64,31 @@ def scope_label(scope: str, lang: str) -> str:
     return SCOPE_ZH.get(scope, scope) if lang == "zh" else str(scope)
 
 
-class RegionReport:
+class Sections:
+    """What every notebook's section object starts with: the language, a fresh figure registry, the
+    CJK font, the dataset and where figure data goes."""
+
+    def __init__(self, lang: str, data_dir: str | Path, figures_out: str | Path | None, study: Study | None,
+                 loader=load_cached):
+        self.lang = ind.check_lang(lang)
+        fig.reset()
+        fonts.setup()
+        self.study = study if study is not None else loader(data_dir)
+        self.data_dir = self.study.data_dir or str(data_dir)
+        self.data_dir_param = str(data_dir)
+        self.figures_out = figures_out
+
+    def _t(self, zh: str, en: str) -> str:
+        return zh if self.lang == "zh" else en
+
+
+class RegionReport(Sections):
     """Sections of one region's report (see the module docstring)."""
 
     def __init__(self, region: str, years: list[int] | None = None, lang: str = "zh",
                  data_dir: str | Path = "data/processed", figures_out: str | Path | None = None,
                  study: Study | None = None):
-        self.lang = ind.check_lang(lang)
-        fig.reset()
-        fonts.setup()
-        self.study = study if study is not None else load_cached(data_dir)
-        self.data_dir = self.study.data_dir or str(data_dir)
-        self.data_dir_param = str(data_dir)
+        super().__init__(lang, data_dir, figures_out, study)
         self.region = region
         self.years = parse_years(years)
         self.reps = self.study.reports_for(region, self.years)
@@ -86,7 +99,6 @@ class RegionReport:
         focal = self.reps[self.reps["year"] == self.year].copy()
         focal["_o"] = focal["scope"].map(SCOPE_ORDER).fillna(9)
         self.focal = focal.sort_values(["_o", "agency"]).drop(columns="_o")
-        self.figures_out = figures_out
         self.seed = seed_for(region)
         self.rng = np.random.default_rng(self.seed)
         self.series = requests_by_year(self.study, region, self.years)
@@ -94,9 +106,6 @@ class RegionReport:
         self.trends = trends(self.series)
 
     # ------------------------------------------------------------------------------------ helpers
-    def _t(self, zh: str, en: str) -> str:
-        return zh if self.lang == "zh" else en
-
     def _describe(self, ref: str) -> str:
         return self.study.describe(ref, self.lang)
 
