@@ -173,22 +173,32 @@ def small_multiples(long: pd.DataFrame, iids: list[str], titles: dict[str, str],
                 none = str(status[y]) == "denominator is 0"
                 ax.text(0, y, _t(" 无案件" if none else " 未知", " none" if none else " unknown", lang), va="center",
                         fontsize=7, color="0.4")
-        ax.set_title(titles.get(iid, iid), fontsize=9)
-        if unit == "share":
-            ax.set_xlim(0, 1)
-            ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
-        ax.tick_params(axis="x", labelsize=7)
+        _finish_panel(ax, titles.get(iid, iid), unit)
+    _label_rows(axes, peers, n)
+    return fig
+
+
+def _finish_panel(ax, title: str, unit: str) -> None:
+    ax.set_title(title, fontsize=9)
+    if unit == "share":
+        ax.set_xlim(0, 1)
+        ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+    ax.tick_params(axis="x", labelsize=7)
+
+
+def _label_rows(axes, labels: list[str], n: int) -> None:
+    """One shared y axis of ``labels`` printed on the first column only, top row first (the focal
+    agency on top); panels beyond the ``n`` drawn are hidden."""
     first = axes[0, 0]
-    first.set_yticks(ys)
-    first.set_yticklabels(peers, fontsize=8)
+    first.set_yticks(range(len(labels)))
+    first.set_yticklabels(labels, fontsize=8)
+    first.set_ylim(len(labels) - 0.5, -0.5)
     for ax in axes[:, 0]:
         ax.tick_params(axis="y", labelsize=8)
-    first.set_ylim(len(peers) - 0.5, -0.5)  # inverted: the focal agency on top (shared by every panel)
     for ax in axes[:, 1:].flat:
         ax.tick_params(axis="y", labelleft=False)
     for ax in list(axes.flat)[n:]:
         ax.axis("off")
-    return fig
 
 
 def _panel_grid(labels: list[str], n: int):
@@ -239,21 +249,8 @@ def _small_multiples_band(long: pd.DataFrame, iids: list[str], titles: dict[str,
             ax.vlines(q[2], yb - 0.3, yb + 0.3, color=FOCAL, lw=1.5)
         else:
             ax.text(0, yb, _t(" 未知", " unknown", lang), va="center", fontsize=7, color="0.4")
-        ax.set_title(titles.get(iid, iid), fontsize=9)
-        if unit == "share":
-            ax.set_xlim(0, 1)
-            ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
-        ax.tick_params(axis="x", labelsize=7)
-    first = axes[0, 0]
-    first.set_yticks(range(len(labels)))
-    first.set_yticklabels(labels, fontsize=8)
-    first.set_ylim(len(labels) - 0.5, -0.5)
-    for ax in axes[:, 0]:
-        ax.tick_params(axis="y", labelsize=8)
-    for ax in axes[:, 1:].flat:
-        ax.tick_params(axis="y", labelleft=False)
-    for ax in list(axes.flat)[n:]:
-        ax.axis("off")
+        _finish_panel(ax, titles.get(iid, iid), unit)
+    _label_rows(axes, labels, n)
     return fig
 
 
